@@ -1,0 +1,24 @@
+import type { TcEmbedClient } from './client.ts';
+import { answerTokenRequest, type ResolveTokenUser, type TokenHandlerOptions } from './token-endpoint.ts';
+
+/**
+ * A token endpoint for Web-standard servers — `(Request) => Response`: Next.js route handlers, Hono, Remix,
+ * Deno-style servers. Same answers as createTokenHandler.
+ *
+ * @example
+ * // app/api/tc-token/route.ts (Next.js)
+ * export const POST = createFetchTokenHandler(tc, async () => {
+ *   const user = await currentUser();
+ *   return user ? { distinctId: user.id, attributes: { region: user.region } } : null;
+ * });
+ */
+export function createFetchTokenHandler<Req extends Request = Request>(
+  client: TcEmbedClient,
+  resolveUser: ResolveTokenUser<Req>,
+  options: TokenHandlerOptions<Req> = {},
+): (request: Req) => Promise<Response> {
+  return async (request) => {
+    const { status, headers, body } = await answerTokenRequest(client, resolveUser, options, request);
+    return new Response(body, { status, headers });
+  };
+}

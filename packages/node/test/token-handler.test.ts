@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import {
+  createFetchTokenHandler,
+  createTcEmbedClient,
+  createTokenHandler,
+  TcEmbedError,
+  type TcEmbedClient,
+  type TokenUser,
+} from '../src/index.ts';
+import { startLiveServer, startScriptedServer, TEST_ORIGIN, type LiveServer } from './helpers/live-server.ts';
+
+/** The host app's notion of a signed-in user: here, a header its (pretend) session middleware set. */
+interface HostRequest extends IncomingMessage {
+  user?: { id: string; region: string };
+}
+
+const signedInUser = (request: HostRequest): TokenUser | null =>
+  request.user ? { distinctId: request.user.id, attributes: { region: request.user.region } } : null;
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('createTokenHandler (node:http, as Express and connect call it)', () => {
+  let live: LiveServer;
+  let tc: TcEmbedClient;
+  let host: Server;
+  let hostUrl: string;
+  const reported: unknown[] = [];
+
+  before(async () => {
+    live = await startLiveServer();
+    tc = createTcEmbedClient({ serverUrl: live.url, apiKey: live.ctx.apiKey });
+    const handler = createTokenHandler<HostRequest>(tc, signedInUser, { onError: (error) => reported.push(error) });
+    const failing = createTokenHandler<HostRequest>(tc, () => {
+      throw new Error('session store down');
+    }, { onError: (error) => reported.push(error) });
+    host = createServer((request: HostRequest, response) => {
+      // A stand-in for the host's session middleware.
+      const session = request.headers['x-test-user'];
+      if (typeof session === 'string') {
+        const [id, region] = session.split(':');
+        request.user = { id: id!, region: region! };
+      }
+      if (request.url === '/broken') return void failing(request, response);
+      return void handler(request, response);
+    });
+    hostUrl = await listen(host);
+  });
+  after(async () => {
+    host.closeAllConnections();
+    await new Promise((resolve) => host.close(resolve));
+    await live.close();
+  });
+
+  it('answers a token for the signed-in user, never cacheable, that opens their session', async () => {
+    const response = await fetch(`${hostUrl}/api/tc-token`, { method: 'POST', headers: { 'x-test-user': 'alice:EMEA' } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    assert.match(response.headers.get('content-type')!, /^application\/json/);
+    const body = (await response.json()) as { token: string; expiresIn: string; expiresAt: string };
+    assert.equal(body.expiresIn, '1h');
+    assert.ok(Math.abs(Date.parse(body.expiresAt) - Date.now() - 3_600_000) < 5_000);
+
+    const session = await live.ctx.inject({
+      method: 'POST',
+      url: '/embed/session',
+      headers: { authorization: `Bearer ${body.token}`, origin: TEST_ORIGIN },
+    });
+    assert.equal(session.statusCode, 200);
+    assert.equal(session.json().user.distinctId, 'alice');
+    const introspection = await live.ctx.services.tokens.introspect(body.token);
+    assert.deepEqual(introspection.claims!.attributes, { region: 'EMEA' });
+  });
+
+  it('401 unauthenticated when the callback finds no signed-in user', async () => {
+    const response = await fetch(`${hostUrl}/api/tc-token`, { method: 'POST' });
+    assert.equal(response.status, 401);
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    assert.deepEqual(await response.json(), {
+      error: { code: 'unauthenticated', message: 'Sign in first: embedded analytics need a signed-in user.' },
+    });
+  });
+
+  it('500 internal_error when the callback throws, reported to onError without leaking it', async () => {
+    reported.length = 0;
+    const response = await fetch(`${hostUrl}/broken`, { method: 'POST' });
+    assert.equal(response.status, 500);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'internal_error');
+    assert.doesNotMatch(body.error.message, /session store/);
+    assert.equal((reported[0] as Error).message, 'session store down');
+  });
+
+  it('502 with tc-embed\'s code and message when tc-embed refuses the request', async () => {
+    reported.length = 0;
+    const unregistered = createTokenHandler(tc, () => ({ distinctId: 'bob', attributes: { department: 'sales' } }), {
+      onError: (error) => reported.push(error),
+    });
+    const server = createServer((request, response) => void unregistered(request, response));
+    const url = await listen(server);
+    try {
+      const response = await fetch(url, { method: 'POST' });
+      assert.equal(response.status, 502);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, 'invalid_request');
+      assert.match(body.error.message, /user\.attributes\.department/);
+      assert.equal((reported[0] as TcEmbedError).code, 'invalid_request');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('createFetchTokenHandler (Request → Response, as Next.js route handlers and Hono call it)', () => {
+  let live: LiveServer;
+  let tc: TcEmbedClient;
+  before(async () => {
+    live = await startLiveServer();
+    tc = createTcEmbedClient({ serverUrl: live.url, apiKey: live.ctx.apiKey });
+  });
+  after(() => live.close());
+
+  const fromHeader = (request: Request): TokenUser | null => {
+    const id = request.headers.get('x-test-user');
+    return id ? { distinctId: id, expiresIn: '15m' } : null;
+  };
+
+  it('answers a token for the signed-in user with Cache-Control: no-store', async () => {
+    const handler = createFetchTokenHandler(tc, fromHeader);
+    const response = await handler(new Request('http://host.test/api/tc-token', { method: 'POST', headers: { 'x-test-user': 'carol' } }));
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    const body = (await response.json()) as { token: string; expiresIn: string };
+    assert.equal(body.expiresIn, '15m');
+    const introspection = await live.ctx.services.tokens.introspect(body.token);
+    assert.equal(introspection.claims!.distinctId, 'carol');
+  });
+
+  it('401 when nobody is signed in, without calling tc-embed', async () => {
+    const upstream = await startScriptedServer(['forward'], live.url);
+    try {
+      const client = createTcEmbedClient({ serverUrl: upstream.url, apiKey: live.ctx.apiKey });
+      const response = await createFetchTokenHandler(client, fromHeader)(new Request('http://host.test/api/tc-token', { method: 'POST' }));
+      assert.equal(response.status, 401);
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'unauthenticated');
+      assert.equal(upstream.requests.length, 0);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it('429 with Retry-After when tc-embed rate-limits the key', async () => {
+    const limited = await startLiveServer({ config: { rateLimitPerMinute: 1 } });
+    try {
+      const client = createTcEmbedClient({ serverUrl: limited.url, apiKey: limited.ctx.apiKey });
+      const handler = createFetchTokenHandler(client, fromHeader, { onError: () => {} });
+      const request = () => new Request('http://host.test/api/tc-token', { method: 'POST', headers: { 'x-test-user': 'dan' } });
+      assert.equal((await handler(request())).status, 200);
+      const refused = await handler(request());
+      assert.equal(refused.status, 429);
+      assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+      assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'rate_limited');
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('503 with Retry-After when tc-embed stays unavailable', async () => {
+    const down = await startScriptedServer([{ status: 503, headers: { 'retry-after': '0' }, body: '{"error":{"code":"service_unavailable","message":"store down"}}' }]);
+    try {
+      const client = createTcEmbedClient({ serverUrl: down.url, apiKey: live.ctx.apiKey, maxRetries: 1 });
+      const errors: unknown[] = [];
+      const handler = createFetchTokenHandler(client, fromHeader, { onError: (error) => errors.push(error) });
+      const response = await handler(new Request('http://host.test/', { method: 'POST', headers: { 'x-test-user': 'erin' } }));
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get('retry-after'), '0');
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'service_unavailable');
+      assert.equal(down.requests.length, 2);
+      assert.equal(errors.length, 1);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('logs one console line when no onError is given', async (t) => {
+    const lines: unknown[][] = [];
+    t.mock.method(console, 'error', (...args: unknown[]) => lines.push(args));
+    const handler = createFetchTokenHandler(tc, () => ({ distinctId: 'u', role: 'owner' }));
+    const response = await handler(new Request('http://host.test/', { method: 'POST' }));
+    assert.equal(response.status, 502);
+    assert.equal(lines.length, 1);
+    assert.match(String(lines[0]![0]), /\[tc-embed\] token handler failed: unsupported_role/);
+  });
+});

@@ -1,0 +1,124 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { TcError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+
+export interface AdminIdentity {
+  userId: string;
+  orgId: string;
+  email: string;
+  csrfToken: string;
+}
+
+const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+// Back-off is per email and client address, so a stranger cannot lock the admin out from elsewhere; a much
+// higher per-email threshold still slows a guessing campaign spread over many addresses.
+const FAILURES_BEFORE_BACKOFF = 5;
+const FAILURES_BEFORE_ACCOUNT_BACKOFF = 50;
+const MAX_TRACKED_FAILURES = 10_000;
+const BACKOFF_BASE_MS = 30_000;
+const BACKOFF_MAX_MS = 15 * 60 * 1000;
+// A fixed dummy hash so an unknown email costs the same scrypt work as a wrong password.
+const DUMMY_HASH_PROMISE = hashPassword(randomBytes(16).toString('hex'));
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** Admin login sessions (cookie value → session), with back-off after repeated failures per email. */
+export class AdminAuth {
+  private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
+  private readonly cache = new Map<string, { identity: AdminIdentity; expiresAt: number }>();
+
+  constructor(private readonly store: Store) {}
+
+  async createUser(orgId: string, email: string, password: string): Promise<string> {
+    const id = `usr_${randomBytes(9).toString('base64url')}`;
+    await this.store.query(
+      'insert into admin_users (id, org_id, email, password_hash) values ($1, $2, $3, $4)',
+      [id, orgId, email.toLowerCase(), await hashPassword(password)],
+    );
+    return id;
+  }
+
+  async login(emailInput: unknown, password: unknown, clientAddress = 'unknown'): Promise<{ sessionId: string; identity: AdminIdentity }> {
+    if (typeof emailInput !== 'string' || emailInput.trim() === '') {
+      throw new TcError('invalid_request', 'email is required.', [{ field: 'email', message: 'required' }]);
+    }
+    if (typeof password !== 'string' || password === '') {
+      throw new TcError('invalid_request', 'password is required.', [{ field: 'password', message: 'required' }]);
+    }
+    const email = emailInput.trim().toLowerCase();
+    const clientKey = `${email}|${clientAddress}`;
+    const state = this.failures.get(clientKey);
+    const accountState = this.failures.get(email);
+    const now = Date.now();
+    const lockedUntil = Math.max(state?.lockedUntil ?? 0, accountState?.lockedUntil ?? 0);
+    if (lockedUntil > now) {
+      const seconds = Math.ceil((lockedUntil - now) / 1000);
+      throw Object.assign(
+        new TcError('rate_limited', `Too many failed sign-ins for this account; try again in ${seconds} seconds.`),
+        { retryAfterSeconds: seconds },
+      );
+    }
+    const rows = await this.store.query<{ id: string; org_id: string; password_hash: string }>(
+      'select id, org_id, password_hash from admin_users where email = $1',
+      [email],
+    );
+    const user = rows[0];
+    const ok = await verifyPassword(password, user?.password_hash ?? (await DUMMY_HASH_PROMISE));
+    if (!user || !ok) {
+      const backOff = (key: string, previous: typeof state, threshold: number) => {
+        if (!previous && this.failures.size >= MAX_TRACKED_FAILURES) {
+          const oldest = this.failures.keys().next();
+          if (!oldest.done) this.failures.delete(oldest.value);
+        }
+        const count = (previous?.count ?? 0) + 1;
+        const over = count - threshold;
+        this.failures.set(key, { count, lockedUntil: over >= 0 ? now + Math.min(BACKOFF_BASE_MS * 2 ** over, BACKOFF_MAX_MS) : 0 });
+      };
+      backOff(clientKey, state, FAILURES_BEFORE_BACKOFF);
+      backOff(email, accountState, FAILURES_BEFORE_ACCOUNT_BACKOFF);
+      throw new TcError('unauthenticated', 'The email or password is not correct.');
+    }
+    this.failures.delete(clientKey);
+    this.failures.delete(email);
+    const sessionId = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    await this.store.query(
+      'insert into admin_sessions (id_sha256, user_id, csrf_token, expires_at) values ($1, $2, $3, $4)',
+      [sha256(sessionId), user.id, csrfToken, new Date(now + SESSION_LIFETIME_MS)],
+    );
+    return { sessionId, identity: { userId: user.id, orgId: user.org_id, email, csrfToken } };
+  }
+
+  async identify(sessionId: string | undefined): Promise<AdminIdentity | undefined> {
+    if (!sessionId || sessionId.length > 100) return undefined;
+    const key = sha256(sessionId);
+    const cached = this.cache.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.identity;
+    const rows = await this.store.query<{ user_id: string; org_id: string; email: string; csrf_token: string; expires_at: Date }>(
+      `select s.user_id, u.org_id, u.email, s.csrf_token, s.expires_at
+         from admin_sessions s join admin_users u on u.id = s.user_id
+        where s.id_sha256 = $1 and s.expires_at > now()`,
+      [key],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const identity = { userId: row.user_id, orgId: row.org_id, email: row.email, csrfToken: row.csrf_token };
+    this.cache.set(key, { identity, expiresAt: row.expires_at.getTime() });
+    return identity;
+  }
+
+  static csrfMatches(identity: AdminIdentity, presented: string | undefined): boolean {
+    if (!presented) return false;
+    const a = Buffer.from(identity.csrfToken);
+    const b = Buffer.from(presented);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  async logout(sessionId: string | undefined): Promise<void> {
+    if (!sessionId) return;
+    const key = sha256(sessionId);
+    this.cache.delete(key);
+    await this.store.query('delete from admin_sessions where id_sha256 = $1', [key]);
+  }
+}

@@ -1,0 +1,58 @@
+import rateLimit, { type FastifyRateLimitStore, type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import { TcError } from '../errors.ts';
+import { connectRateLimitRedis } from '../ratelimit/redis-client.ts';
+import { LocalWindowCounters, SharedWindowCounters, type WindowCounters } from '../ratelimit/window-counters.ts';
+import type { Services } from '../services.ts';
+
+/** @fastify/rate-limit's store interface over our counters; each route counts under its own key prefix. */
+function storeOver(counters: WindowCounters): FastifyRateLimitStoreCtor {
+  return class CountersStore implements FastifyRateLimitStore {
+    private prefix = '';
+
+    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
+      counters.increment(this.prefix + key, timeWindow).then(
+        (count) => callback(null, count),
+        (error: Error) => callback(error),
+      );
+    }
+
+    child(options: unknown): FastifyRateLimitStore {
+      // The plugin passes the route's merged limit options, the route itself under `routeInfo`.
+      const route = (options as { routeInfo?: { method?: unknown; url?: unknown } }).routeInfo;
+      const store = new CountersStore();
+      store.prefix = `${String(route?.method ?? '')}:${String(route?.url ?? '')}:`;
+      return store;
+    }
+  };
+}
+
+/**
+ * Registers @fastify/rate-limit (routes opt in with `config.rateLimit`). With TC_REDIS_URL the counters live in
+ * Redis and every instance shares one budget per key; without it, or while Redis does not answer, each instance
+ * counts alone (see SharedWindowCounters). `skipOnError` stays false: the counters never fail, they fall back.
+ */
+export async function registerRateLimit(app: FastifyInstance, services: Services): Promise<void> {
+  let counters: WindowCounters = new LocalWindowCounters();
+  const { redisUrl } = services.config;
+  if (redisUrl) {
+    const redis = connectRateLimitRedis(redisUrl, (state, error) => {
+      if (state === 'available') app.log.info('rate limits: Redis reachable, counters shared by every instance');
+      else app.log.warn({ err: error }, 'rate limits: Redis unreachable, each instance counts alone until it returns');
+    });
+    counters = new SharedWindowCounters(redis, () => services.metrics.recordRateLimitFallback());
+    app.addHook('onClose', async () => {
+      redis.removeAllListeners('close');
+      redis.disconnect();
+    });
+  }
+  await app.register(rateLimit, {
+    global: false,
+    store: storeOver(counters),
+    skipOnError: false,
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new TcError('rate_limited', `Too many requests for this API key; retry in ${Math.ceil(context.ttl / 1000)} seconds.`), {
+        statusCode: 429,
+      }),
+  });
+}

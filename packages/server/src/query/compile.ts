@@ -1,0 +1,77 @@
+import { comparisonSql } from '../sql/comparison.ts';
+import { quoteIdentifier, SqlParams } from '../sql/params.ts';
+import type { SqlValue } from '../store/store.ts';
+import type { ResolvedDimension, ResolvedFilter, ResolvedMeasure, ResolvedQuery } from './types.ts';
+
+export interface CompiledQuery {
+  sql: string;
+  params: SqlValue[];
+}
+
+// Dates leave the database as 'YYYY-MM-DD' text: no driver or time-zone conversion can shift them.
+const asIsoDate = (expression: string) => `to_char(${expression}, 'YYYY-MM-DD')`;
+
+function dimensionSql(dimension: ResolvedDimension): string {
+  const column = quoteIdentifier(dimension.column.name);
+  if (dimension.column.type === 'date') {
+    // The granularity is one of a fixed list (validate.ts), never caller text.
+    return dimension.granularity
+      ? asIsoDate(`date_trunc('${dimension.granularity}', ${column}::timestamp)`)
+      : asIsoDate(`${column}::timestamp`);
+  }
+  if (dimension.column.type === 'boolean') return `${column}::text`;
+  return column;
+}
+
+function measureSql(measure: ResolvedMeasure): string {
+  if (!measure.column) return 'count(*)';
+  const column = quoteIdentifier(measure.column.name);
+  if (measure.type === 'date') return asIsoDate(`${measure.aggregate}(${column})::timestamp`);
+  return `${measure.aggregate}(${column})`;
+}
+
+function filterSql(filter: ResolvedFilter, params: SqlParams): string {
+  const column = quoteIdentifier(filter.column.name);
+  switch (filter.operator) {
+    case 'is_null':
+      return `${column} is null`;
+    case 'is_not_null':
+      return `${column} is not null`;
+    case 'contains':
+      return `coalesce(strpos(lower(${column}), lower(${params.bind(filter.operand, 'text')})) > 0, false)`;
+    default:
+      return comparisonSql(column, filter.column.type, filter.operator, filter.operand, params);
+  }
+}
+
+/**
+ * A resolved dataset query → one SELECT with bound parameters. `rowFilter` is the row-level security predicate
+ * for the caller (rls/compile.ts); it is required, so no query can be compiled without deciding which rows the
+ * caller may see. The table and column names come from the organization's metadata.
+ *
+ * One row more than the limit is asked for, so the caller can tell a truncated result from a complete one.
+ */
+export function compileDatasetQuery(query: ResolvedQuery, rowFilter: (params: SqlParams) => string): CompiledQuery {
+  const params = new SqlParams();
+  const select = [
+    ...query.dimensions.map((d) => `${dimensionSql(d)} as ${quoteIdentifier(d.key)}`),
+    ...query.measures.map((m) => `${measureSql(m)} as ${quoteIdentifier(m.key)}`),
+  ];
+  const where = [`(${rowFilter(params)})`, ...query.filters.map((filter) => filterSql(filter, params))];
+  const from = `${quoteIdentifier(query.table.schemaName)}.${quoteIdentifier(query.table.tableName)}`;
+
+  let sql = `select ${select.join(', ')} from ${from} where ${where.join(' and ')}`;
+  if (query.dimensions.length > 0) {
+    // Without measures this is a distinct list of the dimensions; with them, one row per combination.
+    sql += ` group by ${query.dimensions.map((_, i) => i + 1).join(', ')}`;
+  }
+  const order = [...query.sort];
+  for (const dimension of query.dimensions) {
+    if (!order.some((entry) => entry.key === dimension.key)) order.push({ key: dimension.key, direction: 'asc' });
+  }
+  if (order.length > 0) {
+    sql += ` order by ${order.map((entry) => `${quoteIdentifier(entry.key)} ${entry.direction} nulls last`).join(', ')}`;
+  }
+  sql += ` limit ${params.bind(query.limit + 1, 'integer')}`;
+  return { sql, params: params.values };
+}

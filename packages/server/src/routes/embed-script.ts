@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { TcError } from '../errors.ts';
+import type { RouteDocs } from '../openapi/route-docs.ts';
+
+/** Where `npm run build -w @tc-embed/elements` writes embed.js and its lazy chunks. */
+export const DEFAULT_ELEMENTS_DIST_DIR = fileURLToPath(new URL('../../../elements/dist/', import.meta.url));
+
+// Names Vite writes: one path segment, no "..", so nothing outside dist can be named.
+const CHUNK_NAME = /^[A-Za-z0-9_-]{1,100}\.js(\.map)?$/;
+/** embed.js keeps its name across releases: hosts may use it for five minutes, then revalidate with its ETag. */
+const ENTRY_CACHE_CONTROL = 'public, max-age=300, must-revalidate';
+/** Chunks are named by their content hash: a new release has new names. */
+const CHUNK_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+interface CachedFile {
+  mtimeMs: number;
+  size: number;
+  body: Buffer;
+  etag: string;
+}
+
+const SCRIPT_DOCS: RouteDocs = {
+  tag: 'Embed API',
+  summary: 'The elements, as one ES module',
+  description:
+    'Load it with `<script type="module" src="…/embed/embed.js">`; it defines `<tc-dashboard>` and `<tc-ai-assistant>` and exports `configure()`. Public: any origin (`Access-Control-Allow-Origin: *`). Revalidate with `If-None-Match`; lazily loaded chunks under `/embed/chunks/` are immutable.',
+  responses: {
+    200: { description: 'The script.', contentType: 'text/javascript', schema: { type: 'string' } },
+    304: { description: 'Not modified since the ETag given in If-None-Match.' },
+  },
+  errors: ['service_unavailable'],
+};
+
+const HIDDEN: RouteDocs = { tag: 'Embed API', summary: 'Build files the script loads itself', hide: true, responses: { 200: { description: 'The file.' } } };
+
+export interface EmbedScriptRouteOptions {
+  /** The elements' build output; packages/elements/dist when omitted. */
+  distDir?: string;
+}
+
+/**
+ * GET /embed/embed.js — the elements as one ES module for a `<script type="module">` on any host page (contract
+ * §4), and GET /embed/chunks/:name — the parts it loads lazily (charts, tiles, the assistant). Public code, so
+ * `Access-Control-Allow-Origin: *` (module scripts are fetched with CORS); ETags for revalidation.
+ */
+export async function embedScriptRoutes(app: FastifyInstance, options: EmbedScriptRouteOptions): Promise<void> {
+  const distDir = options.distDir ?? DEFAULT_ELEMENTS_DIST_DIR;
+  const cache = new Map<string, CachedFile>();
+
+  /** Reads through a cache that a rebuild (new mtime or size) invalidates, so no restart is needed. */
+  async function load(path: string): Promise<CachedFile | undefined> {
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      return undefined;
+    }
+    const cached = cache.get(path);
+    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached;
+    const body = await readFile(path);
+    const file = { mtimeMs: info.mtimeMs, size: info.size, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    cache.set(path, file);
+    return file;
+  }
+
+  function send(request: FastifyRequest, reply: FastifyReply, file: CachedFile, name: string, cacheControl: string) {
+    void reply
+      .header('content-type', name.endsWith('.map') ? 'application/json; charset=utf-8' : 'text/javascript; charset=utf-8')
+      .header('access-control-allow-origin', '*')
+      .header('cross-origin-resource-policy', 'cross-origin')
+      .header('cache-control', cacheControl)
+      .header('etag', file.etag);
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (typeof ifNoneMatch === 'string' && ifNoneMatch.split(/\s*,\s*/).some((tag) => tag === file.etag || tag === `W/${file.etag}` || tag === '*')) {
+      return reply.status(304).send();
+    }
+    return reply.send(file.body);
+  }
+
+  for (const name of ['embed.js', 'embed.js.map']) {
+    app.get(`/embed/${name}`, { config: { openapi: name === 'embed.js' ? SCRIPT_DOCS : HIDDEN } }, async (request, reply) => {
+      const file = await load(join(distDir, name));
+      if (!file) {
+        throw new TcError(
+          'service_unavailable',
+          'The embed script is not built: run `npm run build` in the tc-embed checkout (npm start builds it too), then reload.',
+        );
+      }
+      return send(request, reply, file, name, ENTRY_CACHE_CONTROL);
+    });
+  }
+
+  app.get<{ Params: { name: string } }>('/embed/chunks/:name', { config: { openapi: HIDDEN } }, async (request, reply) => {
+    const { name } = request.params;
+    const file = CHUNK_NAME.test(name) ? await load(join(distDir, 'chunks', name)) : undefined;
+    if (!file) {
+      throw new TcError('not_found', `There is no embed chunk ${JSON.stringify(name.slice(0, 120))}; reload the page to get the current embed.js.`);
+    }
+    return send(request, reply, file, name, CHUNK_CACHE_CONTROL);
+  });
+}

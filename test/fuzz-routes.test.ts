@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { ERROR_STATUS, type ErrorCode } from '../packages/server/src/errors.ts';
+import { registeredRoutes, type RegisteredRoute } from '../packages/server/test/helpers/routes.ts';
+import { createTestContext, TEST_ORIGIN, type TestContext } from '../packages/server/test/helpers/test-app.ts';
+
+const RUNS = 10_000;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+// Field names the routes read, so generated bodies get past "not an object" into each route's own validation.
+const FIELD_NAMES = [
+  'user', 'distinctId', 'role', 'attributes', 'expiresIn', 'name', 'type', 'description', 'origin', 'email', 'password',
+  'token', 'apiKey', 'mode', 'rules', 'title', 'tiles', 'tableId', 'columns', 'column', 'label', 'visible', 'format',
+  'connection', 'connectionId', 'host', 'port', 'database', 'username', 'ssl', 'maxRows', 'kind', 'id', 'dashboardId',
+  'chartId', 'message', 'messages', 'question', 'limit', 'since', 'until', 'operator', 'attribute', 'value', 'values',
+  'and', 'or', 'conditions', 'query', 'sql', 'chart', 'measure', 'dimension', 'filters', '__proto__', 'constructor',
+];
+// Routes whose purpose is to reach an integrator's database: a refused or unreachable one is a 502/504 by design.
+const UPSTREAM_ROUTES = /^\/api\/connections/;
+const UPSTREAM_CODES = new Set(['connection_failed', 'query_timeout']);
+
+const printable = (maxLength: number) =>
+  fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength });
+
+/** Everything the generator needs to know about the app under test. */
+interface Fixture {
+  routes: RegisteredRoute[];
+  apiKey: string;
+  token: string;
+  cookie: string;
+  csrf: string;
+  knownIds: string[];
+}
+
+function requestArbitrary(fixture: Fixture): fc.Arbitrary<InjectOptions & { route: RegisteredRoute }> {
+  const param = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...fixture.knownIds).map(encodeURIComponent) },
+    { weight: 3, arbitrary: fc.string({ maxLength: 40 }).map(encodeURIComponent) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }).map(encodeURIComponent) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        '..%2F..%2Fetc%2Fpasswd', '%2e%2e', '%00', '%ZZ', '%E0%A4%A', '%C0%AE', '%FF%FE', '__proto__', 'constructor',
+        '-1', '1e309', 'NaN', 'null', '%20', 'a%2Fb', '*', '%25', '', '.', '~',
+      ),
+    },
+    { weight: 1, arbitrary: fc.integer({ min: 1000, max: 20_000 }).map((n) => 'a'.repeat(n)) },
+  );
+  const query = fc.option(
+    fc.dictionary(fc.constantFrom('origin', 'distinctId', 'since', 'until', 'limit', 'id', 'q', '__proto__', 'x'), fc.oneof(printable(30), fc.string({ maxLength: 30 })), { maxKeys: 3 }),
+    { nil: undefined },
+  );
+  /** Usually the well-formed value (so requests get past the first check), else absent or hostile. */
+  const mostly = <T>(usual: T, hostile: fc.Arbitrary<T>) =>
+    fc.oneof({ weight: 5, arbitrary: fc.constant<T | undefined>(usual) }, { weight: 2, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: hostile });
+  const sometimes = <T>(hostile: fc.Arbitrary<T>) => fc.option(hostile, { nil: undefined, freq: 2 });
+  const headers = fc.record(
+    {
+      'content-type': mostly(
+        'application/json',
+        fc.oneof(
+          fc.constantFrom('application/json; charset=utf-8', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/JSON', 'application/json;'),
+          printable(40),
+        ),
+      ),
+      'x-api-key': mostly(fixture.apiKey, fc.oneof(fc.constant(`${fixture.apiKey}x`), fc.constant(`${fixture.apiKey}, ${fixture.apiKey}`), printable(80), fc.constant('tce_'.padEnd(20_000, 'A')))),
+      authorization: mostly(`Bearer ${fixture.token}`, fc.oneof(printable(60).map((junk) => `Bearer ${junk}`), printable(60), fc.constant(`Bearer ${'A'.repeat(40_000)}`), fc.constant('Basic YWRtaW46YWRtaW4='))),
+      origin: mostly(TEST_ORIGIN, fc.oneof(fc.constantFrom('null', 'https://evil.example', `${TEST_ORIGIN}.evil.example`, 'HTTPS://APP.EXAMPLE.COM'), printable(60))),
+      cookie: mostly(fixture.cookie, fc.oneof(printable(60).map((junk) => `tc_admin=${junk}`), printable(80))),
+      'x-csrf-token': mostly(fixture.csrf, printable(40)),
+      'access-control-request-method': sometimes(fc.oneof(fc.constantFrom(...METHODS), printable(20))),
+      'access-control-request-headers': sometimes(fc.oneof(fc.constant('authorization, content-type'), printable(40))),
+      'x-request-id': sometimes(fc.oneof(printable(40), fc.constant('r'.repeat(5000)))),
+      accept: sometimes(fc.oneof(fc.constantFrom('text/event-stream', 'application/json', '*/*'), printable(30))),
+      'content-encoding': sometimes(fc.constantFrom('gzip', 'br', 'identity', 'bogus')),
+      'if-none-match': sometimes(printable(30)),
+    },
+    { requiredKeys: [] },
+  );
+  const plausible = fc.letrec((tie) => ({
+    object: fc.dictionary(fc.constantFrom(...FIELD_NAMES), tie('value'), { maxKeys: 5, depthIdentifier: 'body' }),
+    value: fc.oneof(
+      { depthSize: 'small', depthIdentifier: 'body' },
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom('explorer', 'admin', 'string', 'number', 'date', 'string[]', 'equals', 'in', '1h', '15m', '25h', TEST_ORIGIN, 'sales'),
+      fc.constant(fixture.token),
+      tie('object'),
+      fc.array(tie('value'), { maxLength: 4, depthIdentifier: 'body' }),
+    ),
+  })).object;
+  const text = (value: string) => value;
+  const body = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(undefined) },
+    { weight: 10, arbitrary: plausible.map((value) => JSON.stringify(value)) },
+    { weight: 3, arbitrary: fc.json({ maxDepth: 4 }).map(text) },
+    { weight: 2, arbitrary: fc.string({ maxLength: 200 }).map(text) },
+    // Deep nesting: arrays, objects, or a valid envelope with a deep attribute.
+    {
+      weight: 1,
+      arbitrary: fc.record({ depth: fc.integer({ min: 50, max: 20_000 }), shape: fc.constantFrom('array', 'object', 'attributes') }).map(({ depth, shape }) => {
+        if (shape === 'array') return '['.repeat(depth) + ']'.repeat(depth);
+        if (shape === 'object') return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+        return `{"user":{"distinctId":"d","role":"explorer","attributes":{"region":${'['.repeat(depth)}${']'.repeat(depth)}}}}`;
+      }),
+    },
+    // Huge strings, past and under the body limits.
+    { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 200_000 }).map((n) => JSON.stringify({ user: { distinctId: 'x'.repeat(n), role: 'explorer', attributes: {} }, name: 'y'.repeat(n) })) },
+    // Broken encodings: random bytes, invalid UTF-8 inside a string, a BOM, UTF-16.
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 8 }).map((bytes) => Buffer.concat([Buffer.from('{"name":"'), Buffer.from(bytes.map((b) => b | 0x80)), Buffer.from('","user":{"distinctId":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')])) },
+    { weight: 1, arbitrary: plausible.map((value) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(value))])) },
+    { weight: 1, arbitrary: plausible.map((value) => Buffer.from(JSON.stringify(value), 'utf16le')) },
+    // Truncated JSON and number extremes.
+    { weight: 1, arbitrary: plausible.chain((value) => { const json = JSON.stringify(value); return fc.nat(json.length).map((n) => json.slice(0, n)); }) },
+    { weight: 1, arbitrary: fc.constantFrom('1e999', '-0', '123456789012345678901234567890', '{"user":1e999}', '{"limit":-1e308}', 'null', 'true', '""', '{"__proto__":{"admin":true}}') },
+  );
+  return fc
+    .record({
+      route: fc.constantFrom(...fixture.routes),
+      otherMethod: fc.option(fc.constantFrom(...METHODS), { nil: undefined, freq: 10 }),
+      params: fc.array(param, { minLength: 3, maxLength: 3 }),
+      query,
+      headers,
+      body,
+      // A Content-Length that disagrees with the body.
+      lyingLength: fc.option(fc.nat(100_000), { nil: undefined, freq: 30 }),
+    })
+    .map(({ route, otherMethod, params, query: queryValues, headers: headerValues, body: payload, lyingLength }) => {
+      let index = 0;
+      const path = route.path.replace(/:[A-Za-z_]+/g, () => params[index++ % params.length]!).replace(/\*/g, params[2]!);
+      const search = queryValues ? `?${new URLSearchParams(queryValues).toString()}` : '';
+      const requestHeaders: Record<string, string> = {};
+      for (const [name, value] of Object.entries(headerValues)) if (value !== undefined) requestHeaders[name] = value;
+      // The admin session must survive the run: only a junk cookie may sign out.
+      if (route.path === '/api/auth/logout' && requestHeaders.cookie === fixture.cookie) delete requestHeaders.cookie;
+      if (lyingLength !== undefined) requestHeaders['content-length'] = String(lyingLength);
+      const method = (otherMethod ?? route.method) as InjectOptions['method'];
+      return {
+        route,
+        method,
+        url: path + search,
+        headers: requestHeaders,
+        ...(payload !== undefined && method !== 'GET' && method !== 'HEAD' ? { payload } : {}),
+      };
+    });
+}
+
+/** The contract for every answer: no 5xx, and every error in the §5 shape without a stack trace. */
+function assertAnswer(request: InjectOptions & { route: RegisteredRoute }, response: LightMyRequestResponse): void {
+  const context = `${request.method} ${String(request.url).slice(0, 200)} → ${response.statusCode} ${response.body.slice(0, 300)}`;
+  assert.doesNotMatch(response.body, /\n\s+at .+:\d+:\d+/, `stack trace in ${context}`);
+  if (request.method === 'HEAD' || response.statusCode < 400) {
+    assert.ok(response.statusCode < 500, context);
+    return;
+  }
+  assert.match(String(response.headers['content-type']), /^application\/json/, context);
+  const body = JSON.parse(response.body) as { error: { code: ErrorCode; message: string; details?: unknown } };
+  assert.deepEqual(Object.keys(body), ['error'], context);
+  for (const key of Object.keys(body.error)) assert.ok(['code', 'message', 'details'].includes(key), `error.${key} in ${context}`);
+  assert.equal(ERROR_STATUS[body.error.code], response.statusCode, `code and status disagree: ${context}`);
+  assert.ok(typeof body.error.message === 'string' && body.error.message.length > 0, context);
+  if (body.error.details !== undefined) assert.ok(Array.isArray(body.error.details), context);
+  const upstream = UPSTREAM_ROUTES.test(request.route.path) && UPSTREAM_CODES.has(body.error.code);
+  assert.ok(response.statusCode < 500 || upstream, `5xx: ${context}`);
+}
+
+/**
+ * Ten thousand generated requests across every route the app registers (read from the app, so new routes are
+ * fuzzed too): random and plausible JSON, wrong types, huge strings, deep nesting, bad headers, broken encodings.
+ */
+describe(`${RUNS} generated requests across every route`, () => {
+  let ctx: TestContext;
+  let fixture: Fixture;
+
+  before(async () => {
+    ctx = await createTestContext();
+    const admin = await ctx.adminHeaders();
+    const knownIds = new Set(['sales', ctx.apiKeyId, 'region', TEST_ORIGIN]);
+    const routes = registeredRoutes(ctx.app);
+    // Real ids from the admin API's lists, so generated paths also reach existing records.
+    for (const route of routes.filter((r) => r.method === 'GET' && r.path.startsWith('/api/') && !r.path.includes(':'))) {
+      const response = await ctx.inject({ method: 'GET', url: route.path, headers: admin });
+      if (response.statusCode !== 200) continue;
+      JSON.stringify(response.json(), (key, value) => {
+        if (key === 'id' && typeof value === 'string') knownIds.add(value);
+        return value;
+      });
+    }
+    fixture = {
+      routes,
+      apiKey: ctx.apiKey,
+      token: await ctx.mint({ distinctId: 'fuzz-user', role: 'explorer', attributes: { region: 'Europe' } }),
+      cookie: admin.cookie!,
+      csrf: admin['x-csrf-token']!,
+      knownIds: [...knownIds],
+    };
+  });
+  after(() => ctx.close());
+
+  it('never answer 5xx, never crash, always in the error shape', async (t) => {
+    const statuses = new Map<number, number>();
+    const reached = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(requestArbitrary(fixture), async (request) => {
+        const { route, ...options } = request;
+        const response = await ctx.inject(options);
+        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+        if (response.statusCode < 400) reached.add(`${route.method} ${route.path}`);
+        assertAnswer(request, response);
+      }),
+      { numRuns: RUNS, includeErrorInReport: true },
+    );
+    t.diagnostic(`statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}; ${reached.size} of ${fixture.routes.length} routes answered 2xx/3xx at least once`);
+    // Still healthy and still minting afterwards.
+    assert.equal((await ctx.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+    assert.ok(await ctx.mint());
+  });
+});

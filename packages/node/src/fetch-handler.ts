@@ -1,5 +1,4 @@
-import type { TcEmbedClient } from './client.ts';
-import { answerTokenRequest, type ResolveTokenUser, type TokenHandlerOptions } from './token-endpoint.ts';
+import { answerTokenRequest, clientResolver, type ResolveTokenUser, type TcEmbedClientSource, type TokenHandlerOptions } from './token-endpoint.ts';
 
 /**
  * A token endpoint for Web-standard servers — `(Request) => Response`: Next.js route handlers, Hono, Remix,
@@ -13,12 +12,13 @@ import { answerTokenRequest, type ResolveTokenUser, type TokenHandlerOptions } f
  * });
  */
 export function createFetchTokenHandler<Req extends Request = Request>(
-  client: TcEmbedClient,
+  client: TcEmbedClientSource,
   resolveUser: ResolveTokenUser<Req>,
   options: TokenHandlerOptions<Req> = {},
 ): (request: Req) => Promise<Response> {
+  const getClient = clientResolver(client);
   return async (request) => {
-    const { status, headers, body } = await answerTokenRequest(client, resolveUser, options, request);
+    const { status, headers, body } = await answerTokenRequest(getClient, resolveUser, options, request);
     return new Response(body, { status, headers });
   };
 }

@@ -15,5 +15,5 @@ export {
 export { TcEmbedError, isTcEmbedError, type TcEmbedErrorCode, type TcEmbedErrorDetail } from './errors.ts';
 export { createTokenHandler } from './node-handler.ts';
 export { createFetchTokenHandler } from './fetch-handler.ts';
-export type { ResolveTokenUser, TokenHandlerOptions, TokenUser } from './token-endpoint.ts';
+export type { ResolveTokenUser, TcEmbedClientSource, TokenHandlerOptions, TokenUser } from './token-endpoint.ts';
 export { SDK_VERSION } from './version.ts';

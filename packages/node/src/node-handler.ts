@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TcEmbedClient } from './client.ts';
-import { answerTokenRequest, type ResolveTokenUser, type TokenHandlerOptions } from './token-endpoint.ts';
+import { answerTokenRequest, clientResolver, type ResolveTokenUser, type TcEmbedClientSource, type TokenHandlerOptions } from './token-endpoint.ts';
 
 /**
  * A token endpoint for Node-style servers (Express, connect, Fastify's raw request, node:http): mints for the
@@ -15,12 +14,13 @@ import { answerTokenRequest, type ResolveTokenUser, type TokenHandlerOptions } f
  * dashboard.fetchToken = () => fetch('/api/tc-token', { method: 'POST' }).then((r) => r.json());
  */
 export function createTokenHandler<Req extends IncomingMessage = IncomingMessage>(
-  client: TcEmbedClient,
+  client: TcEmbedClientSource,
   resolveUser: ResolveTokenUser<Req>,
   options: TokenHandlerOptions<Req> = {},
 ): (request: Req, response: ServerResponse) => Promise<void> {
+  const getClient = clientResolver(client);
   return async (request, response) => {
-    const { status, headers, body } = await answerTokenRequest(client, resolveUser, options, request);
+    const { status, headers, body } = await answerTokenRequest(getClient, resolveUser, options, request);
     if (response.headersSent) return;
     response.writeHead(status, headers);
     response.end(body);

@@ -20,6 +20,19 @@ export interface TokenHandlerOptions<Req> {
   onError?: (error: unknown, request: Req) => void;
 }
 
+/**
+ * The client, or a function that creates it on the first request. A factory keeps a missing or wrong
+ * `TC_EMBED_API_KEY` from failing at import: `next build` loads route modules without the runtime's secrets.
+ */
+export type TcEmbedClientSource = TcEmbedClient | (() => TcEmbedClient);
+
+/** Resolves a client source once: a factory runs until it succeeds, then its client is reused. */
+export function clientResolver(source: TcEmbedClientSource): () => TcEmbedClient {
+  if (typeof source !== 'function') return () => source;
+  let client: TcEmbedClient | undefined;
+  return () => (client ??= source());
+}
+
 /** An HTTP answer independent of the server framework; the node and fetch adapters write it out. */
 export interface TokenAnswer {
   status: number;
@@ -53,7 +66,7 @@ const logToConsole = (error: unknown): void => {
  * is busy or unreachable, 502 when tc-embed refused the request (a misconfigured key or attribute: see the log).
  */
 export async function answerTokenRequest<Req>(
-  client: TcEmbedClient,
+  getClient: () => TcEmbedClient,
   resolveUser: ResolveTokenUser<Req>,
   options: TokenHandlerOptions<Req>,
   request: Req,
@@ -68,6 +81,13 @@ export async function answerTokenRequest<Req>(
   }
   if (user === null || user === undefined) {
     return errorAnswer(401, 'unauthenticated', 'Sign in first: embedded analytics need a signed-in user.');
+  }
+  let client: TcEmbedClient;
+  try {
+    client = getClient();
+  } catch (error) {
+    report(error, request);
+    return errorAnswer(500, 'internal_error', 'The app\'s tc-embed client is not configured (see the server log).');
   }
   try {
     const generated = await client.generateToken(user);

@@ -187,6 +187,35 @@ describe('createFetchTokenHandler (Request → Response, as Next.js route handle
     }
   });
 
+  it('takes a client factory, called on the first request rather than at import, once it succeeds', async () => {
+    let apiKey = '';
+    let created = 0;
+    const errors: unknown[] = [];
+    // As in a Next.js route module: `next build` imports it without TC_EMBED_API_KEY set.
+    const handler = createFetchTokenHandler(
+      () => {
+        created++;
+        return createTcEmbedClient({ serverUrl: live.url, apiKey });
+      },
+      fromHeader,
+      { onError: (error) => errors.push(error) },
+    );
+    assert.equal(created, 0, 'creating the handler does not create the client');
+    const request = () => new Request('http://host.test/api/tc-token', { method: 'POST', headers: { 'x-test-user': 'fay' } });
+
+    const unconfigured = await handler(request());
+    assert.equal(unconfigured.status, 500);
+    const body = (await unconfigured.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'internal_error');
+    assert.match(body.error.message, /not configured/);
+    assert.equal((errors[0] as TcEmbedError).code, 'invalid_configuration');
+
+    apiKey = live.ctx.apiKey;
+    assert.equal((await handler(request())).status, 200);
+    assert.equal((await handler(request())).status, 200);
+    assert.equal(created, 2, 'the failed attempt, then one client reused');
+  });
+
   it('logs one console line when no onError is given', async (t) => {
     const lines: unknown[][] = [];
     t.mock.method(console, 'error', (...args: unknown[]) => lines.push(args));

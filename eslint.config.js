@@ -14,6 +14,7 @@ export default tseslint.config(
       '**/*.d.ts',
       '**/.tc-data/**',
       'demo/examples/**/dist/**',
+      '**/.next/**',
       '**/coverage/**',
       '**/.cache/**',
     ],

@@ -12,6 +12,9 @@ import { REPO_ROOT, type ServerProcess } from './server-process.ts';
 
 const TSC = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
 const VITE = join(REPO_ROOT, 'node_modules/vite/bin/vite.js');
+const NEXT = join(REPO_ROOT, 'node_modules/next/dist/bin/next');
+// Next.js reports usage to its servers unless told not to; these machines reach no such server.
+const NEXT_ENV = { NEXT_TELEMETRY_DISABLED: '1' };
 
 function newestTime(path: string): number {
   const stat = statSync(path);
@@ -50,6 +53,14 @@ export function viteBuild(projectDir: string, serverUrl: string, extraArgs: stri
   run(VITE, ['build', '--logLevel', 'warn', ...extraArgs], projectDir, { VITE_TC_EMBED_URL: serverUrl });
 }
 
+/**
+ * `next build` of a Next.js app, as its `npm run build` does: it also type-checks the app (failing on an error),
+ * with the tc-embed server URL inlined as NEXT_PUBLIC_TC_EMBED_URL.
+ */
+export function nextBuild(projectDir: string, serverUrl: string): void {
+  run(NEXT, ['build'], projectDir, { ...NEXT_ENV, NEXT_PUBLIC_TC_EMBED_URL: serverUrl });
+}
+
 /** The project's own `tsc --noEmit` (or vue-tsc, which also checks .vue templates), against the published types. */
 export function typecheck(projectDir: string, checker: 'tsc' | 'vue-tsc' = 'tsc'): void {
   run(checker === 'tsc' ? TSC : join(REPO_ROOT, 'node_modules/vue-tsc/bin/vue-tsc.js'), ['-p', 'tsconfig.json', '--noEmit'], projectDir);
@@ -72,6 +83,19 @@ export interface RunningExample {
   url: string;
   output(): string;
   stop(): Promise<number | null>;
+}
+
+/** `next start` of a built Next.js example (its `npm start`), on the given port; resolves once it serves. */
+export async function startNextExample(name: string, port: number, env: Record<string, string>): Promise<RunningExample> {
+  const started = await startProcessGroup({
+    name: `example ${name} (next start)`,
+    args: [NEXT, 'start', '--port', String(port)],
+    cwd: exampleDir(name),
+    env: { ...process.env, ...NEXT_ENV, ...env },
+    readyWhen: (output) => (/Ready in/.test(output) ? `http://localhost:${port}` : undefined),
+    timeoutMs: 30_000,
+  });
+  return { url: started.ready, output: started.output, stop: started.stop };
 }
 
 /** Starts an example's server.ts (from its own directory, as `npm start -w …` does) and waits until it listens. */

@@ -10,7 +10,9 @@ import {
   demoApiKey,
   ensurePackagesBuilt,
   exampleDir,
+  nextBuild,
   startExample,
+  startNextExample,
   typecheck,
   viteBuild,
   type RunningExample,
@@ -70,10 +72,13 @@ export interface QuickStart {
   /** The folder under demo/examples/. */
   example: string;
   title: string;
-  /** Whether the example is a Vite app to build first. */
-  vite: boolean;
-  /** How the example's code is type-checked. */
-  checker: 'tsc' | 'vue-tsc';
+  /**
+   * How the example is built and run: `server` (its server.ts serves the page as written), `vite` (a Vite app
+   * built first, served by its server.ts) or `next` (a Next.js app: `next build`, then `next start`).
+   */
+  kind: 'server' | 'vite' | 'next';
+  /** How the example's code is type-checked (`next build` checks a Next.js app itself). */
+  checker: 'tsc' | 'vue-tsc' | 'next build';
 }
 
 /**
@@ -81,7 +86,7 @@ export interface QuickStart {
  * CLI, the example type-checked and built against the published packages, its server started with the demo API key,
  * and checkQuickStart in Chromium. The server starts while the example builds.
  */
-export function describeQuickStart({ example: name, title, vite, checker }: QuickStart): void {
+export function describeQuickStart({ example: name, title, kind, checker }: QuickStart): void {
   describe(`quick start: ${title}`, { timeout: 90_000 }, () => {
     let starting: Promise<ServerProcess> | undefined;
     let example: RunningExample | undefined;
@@ -94,21 +99,22 @@ export function describeQuickStart({ example: name, title, vite, checker }: Quic
       starting = startServerProcess({ PORT: String(serverPort) });
       starting.catch(() => {}); // awaited below; a build failure must not leave it unhandled
       ensurePackagesBuilt();
-      // Built into a scratch directory: the example's own dist (what `npm start` builds) is left alone.
-      if (vite) {
+      // Built into a scratch directory: the example's own dist (what `npm start` builds) is left alone. A Next.js
+      // app builds into its .next, as `npm run build` does (`next dev` keeps its own output in .next/dev).
+      if (kind === 'vite') {
         distDir = mkdtempSync(join(tmpdir(), `tc-embed-example-${name}-`));
         viteBuild(exampleDir(name), serverUrl, ['--outDir', distDir, '--emptyOutDir']);
       }
-      typecheck(exampleDir(name), checker);
+      if (kind === 'next') nextBuild(exampleDir(name), serverUrl);
+      if (checker !== 'next build') typecheck(exampleDir(name), checker);
       const server = await starting;
       const port = await freePort();
       authorizeOrigin(server, `http://localhost:${port}`);
-      example = await startExample(name, {
-        PORT: String(port),
-        TC_EMBED_URL: serverUrl,
-        TC_EMBED_API_KEY: demoApiKey(server),
-        ...(distDir ? { DIST_DIR: distDir } : {}),
-      });
+      const backendEnv = { TC_EMBED_URL: serverUrl, TC_EMBED_API_KEY: demoApiKey(server) };
+      example =
+        kind === 'next'
+          ? await startNextExample(name, port, backendEnv)
+          : await startExample(name, { PORT: String(port), ...backendEnv, ...(distDir ? { DIST_DIR: distDir } : {}) });
       browser = await launchChromium();
     });
 

@@ -1,11 +1,10 @@
-// Serves the built React app (`npm run build`) and the Next.js-style route handler, so the example runs without
-// Next.js: in a Next.js app the framework does what this file does.
+// Serves the built React app (`npm run build`) and its token route: the whole backend of a single-page app.
 //
 //   TC_EMBED_API_KEY · TC_EMBED_URL (default http://localhost:8080) · PORT (default 3200) · DIST_DIR (default ./dist)
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import { extname, join } from 'node:path';
-import { POST as mintToken } from './app/api/tc-token/route.ts';
+import { POST as mintToken } from './api/tc-token.ts';
 
 const port = Number(process.env.PORT ?? 3200);
 const distDir = process.env.DIST_DIR ?? new URL('./dist/', import.meta.url).pathname;

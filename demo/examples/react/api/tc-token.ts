@@ -1,7 +1,7 @@
-// A Next.js route handler (app/api/tc-token/route.ts): the same file works unchanged in a Next.js app.
+// POST /api/tc-token: a Web-standard (Request → Response) handler, as Hono, Remix or a Next.js route handler take it.
 import { createFetchTokenHandler } from '@tc-embed/node';
-import { currentUser } from '../../../lib/session';
-import { tc } from '../../../lib/tc-embed';
+import { currentUser } from '../lib/session';
+import { tc } from '../lib/tc-embed';
 
 export const POST = createFetchTokenHandler(tc, async (request) => {
   const user = await currentUser(request);

@@ -1,9 +1,8 @@
-// In Next.js (app router) this is a client component: start the file with 'use client', and render it with
-// next/dynamic and { ssr: false }, since the elements need the browser's customElements.
+// With Next.js, see demo/examples/nextjs: the same component, marked 'use client' and rendered on the client only.
 import { TcDashboard } from '@tc-embed/react';
 import { useState } from 'react';
 
-/** The tc-embed server, from the build's environment (Next.js: process.env.NEXT_PUBLIC_TC_EMBED_URL). */
+/** The tc-embed server, from the build's environment. */
 const serverUrl = import.meta.env.VITE_TC_EMBED_URL ?? 'http://localhost:8080';
 
 // Defined once, outside the component: elements with the same callback share one session and one refresh.

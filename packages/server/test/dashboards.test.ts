@@ -280,6 +280,64 @@ describe('embed dashboards over the sample data, with row-level security', () =>
     }
   });
 
+  it("reads the KPI tiles' figures in one shared SELECT, each tile with its own keys and columns", async () => {
+    const statements: string[] = [];
+    const transaction = ctx.store.transaction.bind(ctx.store);
+    ctx.store.transaction = (work) =>
+      transaction((tx) =>
+        work({
+          query: (sql, params) => {
+            if (/^select/i.test(sql.trim())) statements.push(sql);
+            return tx.query(sql, params);
+          },
+        } as typeof tx),
+      );
+    try {
+      const body = (await view(europeToken, '/embed/dashboards/sales')).json() as { tiles: Tile[] };
+      assertSalesOverview(body, EUROPE, 'Europe');
+      const kpiTiles = SALES_DASHBOARD.tiles.filter((tile) => tile.type === 'kpi');
+      const sampleSelects = statements.filter((sql) => sql.includes('"sample"."sales"'));
+      assert.equal(sampleSelects.length, SALES_DASHBOARD.tiles.length - kpiTiles.length + 1, sampleSelects.join('\n'));
+      for (const tile of kpiTiles) {
+        const shown = tileOf(body, tile.id);
+        assert.deepEqual(shown.columns.map((column) => column.key), tile.query.measures!.map((measure) => measure.key));
+        assert.deepEqual(Object.keys(shown.rows[0]!), tile.query.measures!.map((measure) => measure.key));
+        // The same figures as the tile alone (GET /embed/charts/:id runs it by itself).
+        assert.deepEqual((await view(europeToken, `/embed/charts/${tile.id}`)).json().tile.rows, shown.rows);
+      }
+    } finally {
+      ctx.store.transaction = transaction;
+    }
+  });
+
+  it('keeps a KPI tile that fails in the database apart: the KPIs that share its scan still load', async () => {
+    // Metadata that no longer matches the database: "units_text" claims to be a number, but holds text, so
+    // sum() fails in the database (after validation passed), and with it the shared SELECT.
+    await ctx.store.query('alter table sample.sales add column units_text text');
+    await ctx.store.query(
+      `insert into dataset_columns (org_id, table_id, name, position, type, label, format) values ($1, 'sales', 'units_text', 99, 'number', 'Units (text)', 'integer')`,
+      [ctx.orgId],
+    );
+    await ctx.store.query(
+      `update dashboard_tiles set definition = jsonb_set(definition, '{query,measures,0,column}', '"units_text"')
+       where org_id = $1 and id = 'units-total'`,
+      [ctx.orgId],
+    );
+    try {
+      const tiles = (await view(europeToken, '/embed/dashboards/sales')).json().tiles as Tile[];
+      const broken = tiles.find((tile) => tile.id === 'units-total')!;
+      assert.ok(broken.error, 'the tile over the mismatched column fails');
+      assert.doesNotMatch(broken.error.message, /units_text|sample|select|function/i);
+      assert.deepEqual(tiles.filter((tile) => tile.error).map((tile) => tile.id), ['units-total']);
+      assert.equal(toCents(tileOf({ tiles }, 'revenue-total').rows[0]!.revenue), EUROPE.revenueCents);
+      assert.equal(tileOf({ tiles }, 'orders-total').rows[0]!.orders, EUROPE.orders);
+    } finally {
+      await ctx.services.dashboards.upsert(ctx.orgId, SALES_DASHBOARD);
+      await ctx.store.query(`delete from dataset_columns where org_id = $1 and name = 'units_text'`, [ctx.orgId]);
+      await ctx.store.query('alter table sample.sales drop column units_text');
+    }
+  });
+
   it('applies a rule change on the very next request (no result is cached)', async () => {
     const admin = await ctx.adminHeaders();
     const setRules = (payload: Record<string, unknown>) => ctx.inject({ method: 'PUT', url: '/api/tables/sales/rules', headers: admin, payload });

@@ -1,6 +1,6 @@
 import { isTcError, type ErrorCode } from '../errors.ts';
 import type { DatasetQueryExecutor, QueryScope } from '../query/executor.ts';
-import type { ResultColumn } from '../query/types.ts';
+import type { QueryResult, ResultColumn } from '../query/types.ts';
 import type { TileDefinition, TileLayout, TileType } from './definition.ts';
 import { chartNotFound, dashboardNotFound, type DashboardService } from './service.ts';
 
@@ -46,20 +46,23 @@ function viewerError(error: unknown): { code: string; message: string } {
   return { code: 'internal_error', message: 'This chart could not be loaded.' };
 }
 
-async function renderTile(scope: QueryScope, tile: TileDefinition, report: TileErrorReporter): Promise<TileView> {
+function tileView(tile: TileDefinition, outcome: PromiseSettledResult<QueryResult>, report: TileErrorReporter): TileView {
   const base = { id: tile.id, title: tile.title, type: tile.type, layout: tile.layout };
-  try {
-    return { ...base, ...(await scope.run(tile.query, `tile "${tile.id}" query`)) };
-  } catch (error) {
-    report(tile.id, error);
-    // One failing tile does not fail the dashboard.
-    return { ...base, columns: [], rows: [], rowCount: 0, truncated: false, error: viewerError(error) };
-  }
+  if (outcome.status === 'fulfilled') return { ...base, ...outcome.value };
+  report(tile.id, outcome.reason);
+  // One failing tile does not fail the dashboard.
+  return { ...base, columns: [], rows: [], rowCount: 0, truncated: false, error: viewerError(outcome.reason) };
+}
+
+/** Every tile's rows for one caller; tiles that aggregate a whole table share its scan (QueryScope.runAll). */
+async function renderTiles(scope: QueryScope, tiles: readonly TileDefinition[], report: TileErrorReporter): Promise<TileView[]> {
+  const outcomes = await scope.runAll(tiles.map((tile) => ({ query: tile.query, field: `tile "${tile.id}" query` })));
+  return tiles.map((tile, index) => tileView(tile, outcomes[index]!, report));
 }
 
 /**
  * The embed views of dashboards and single charts for one token: every tile's rows with the token's
- * row-level security applied, tiles queried in parallel, nothing cached.
+ * row-level security applied, nothing cached.
  */
 export class DashboardRenderer {
   constructor(
@@ -71,7 +74,7 @@ export class DashboardRenderer {
     const dashboard = await this.dashboards.find(orgId, dashboardId);
     if (!dashboard) throw dashboardNotFound(dashboardId);
     const scope = this.executor.scope(orgId, attributes);
-    const tiles = await Promise.all(dashboard.tiles.map((tile) => renderTile(scope, tile, report)));
+    const tiles = await renderTiles(scope, dashboard.tiles, report);
     return {
       dashboard: { id: dashboard.id, title: dashboard.title, description: dashboard.description },
       tiles,
@@ -82,7 +85,7 @@ export class DashboardRenderer {
   async chart(orgId: string, tileId: string, attributes: unknown, report: TileErrorReporter): Promise<ChartView> {
     const found = await this.dashboards.findTile(orgId, tileId);
     if (!found) throw chartNotFound(tileId);
-    const tile = await renderTile(this.executor.scope(orgId, attributes), found.tile, report);
-    return { dashboardId: found.dashboardId, tile, generatedAt: new Date().toISOString() };
+    const [tile] = await renderTiles(this.executor.scope(orgId, attributes), [found.tile], report);
+    return { dashboardId: found.dashboardId, tile: tile!, generatedAt: new Date().toISOString() };
   }
 }

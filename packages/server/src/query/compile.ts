@@ -11,16 +11,21 @@ export interface CompiledQuery {
 // Dates leave the database as 'YYYY-MM-DD' text: no driver or time-zone conversion can shift them.
 const asIsoDate = (expression: string) => `to_char(${expression}, 'YYYY-MM-DD')`;
 
-function dimensionSql(dimension: ResolvedDimension): string {
+/** What a dimension groups by: the column, or its truncation to the period. */
+function dimensionGroupSql(dimension: ResolvedDimension): string {
   const column = quoteIdentifier(dimension.column.name);
-  if (dimension.column.type === 'date') {
-    // The granularity is one of a fixed list (validate.ts), never caller text.
-    return dimension.granularity
-      ? asIsoDate(`date_trunc('${dimension.granularity}', ${column}::timestamp)`)
-      : asIsoDate(`${column}::timestamp`);
-  }
-  if (dimension.column.type === 'boolean') return `${column}::text`;
+  // The granularity is one of a fixed list (validate.ts), never caller text.
+  if (dimension.column.type === 'date' && dimension.granularity) return `date_trunc('${dimension.granularity}', ${column}::timestamp)`;
   return column;
+}
+
+/** What a dimension returns: its group value, dates as text (formatted once per group, not once per row). */
+function dimensionSql(dimension: ResolvedDimension): string {
+  if (dimension.column.type === 'date') {
+    return asIsoDate(dimension.granularity ? dimensionGroupSql(dimension) : `${quoteIdentifier(dimension.column.name)}::timestamp`);
+  }
+  if (dimension.column.type === 'boolean') return `${quoteIdentifier(dimension.column.name)}::text`;
+  return quoteIdentifier(dimension.column.name);
 }
 
 function measureSql(measure: ResolvedMeasure): string {
@@ -38,7 +43,7 @@ function filterSql(filter: ResolvedFilter, params: SqlParams): string {
     case 'is_not_null':
       return `${column} is not null`;
     case 'contains':
-      return `coalesce(strpos(lower(${column}), lower(${params.bind(filter.operand, 'text')})) > 0, false)`;
+      return `strpos(lower(${column}), lower(${params.bind(filter.operand, 'text')})) > 0`;
     default:
       return comparisonSql(column, filter.column.type, filter.operator, filter.operand, params);
   }
@@ -63,7 +68,7 @@ export function compileDatasetQuery(query: ResolvedQuery, rowFilter: (params: Sq
   let sql = `select ${select.join(', ')} from ${from} where ${where.join(' and ')}`;
   if (query.dimensions.length > 0) {
     // Without measures this is a distinct list of the dimensions; with them, one row per combination.
-    sql += ` group by ${query.dimensions.map((_, i) => i + 1).join(', ')}`;
+    sql += ` group by ${query.dimensions.map(dimensionGroupSql).join(', ')}`;
   }
   const order = [...query.sort];
   for (const dimension of query.dimensions) {

@@ -7,7 +7,7 @@ import type { AccessRuleService } from '../rls/service.ts';
 import { TcError } from '../errors.ts';
 import { isPlainObject } from '../validation/input.ts';
 import { compileDatasetQuery } from './compile.ts';
-import type { QueryResult } from './types.ts';
+import type { QueryResult, ResolvedQuery } from './types.ts';
 import { resolveDatasetQuery, resultColumns } from './validate.ts';
 
 /**
@@ -52,9 +52,43 @@ export class QueryScope {
 
   /** Runs one query; `field` names it in validation errors (e.g. a tile's `tiles[2].query`). */
   async run(query: unknown, field = 'query'): Promise<QueryResult> {
+    return this.execute(await this.prepare(query, field));
+  }
+
+  /**
+   * Runs several queries, each with its own outcome (one failing never fails another). Whole-table aggregates —
+   * measures without dimensions, e.g. a dashboard's KPI tiles — on one table with the same filters share one
+   * scan: a single SELECT of all their measures. Should that shared SELECT fail, each runs alone, so the failure
+   * stays with the query that caused it.
+   */
+  async runAll(queries: readonly { query: unknown; field: string }[]): Promise<PromiseSettledResult<QueryResult>[]> {
+    const prepared = await Promise.allSettled(queries.map(({ query, field }) => this.prepare(query, field)));
+    const scans = new Map<string, number[]>();
+    prepared.forEach((outcome, index) => {
+      if (outcome.status !== 'fulfilled' || !isWholeTableAggregate(outcome.value.resolved)) return;
+      const scan = `${outcome.value.resolved.table.id}\u0000${JSON.stringify(outcome.value.resolved.filters)}`;
+      scans.set(scan, [...(scans.get(scan) ?? []), index]);
+    });
+    const results: (Promise<QueryResult> | undefined)[] = prepared.map(() => undefined);
+    for (const members of scans.values()) {
+      if (members.length < 2) continue;
+      const shared = this.executeShared(members.map((index) => (prepared[index] as PromiseFulfilledResult<PreparedQuery>).value));
+      members.forEach((index, position) => (results[index] = shared[position]));
+    }
+    return Promise.allSettled(
+      prepared.map((outcome, index) => results[index] ?? (outcome.status === 'fulfilled' ? this.execute(outcome.value) : Promise.reject(outcome.reason as Error))),
+    );
+  }
+
+  /** Resolves a query against the metadata and compiles it with the caller's row filter; runs nothing. */
+  private async prepare(query: unknown, field: string): Promise<PreparedQuery> {
     const resolved = await resolveDatasetQuery(query, (tableId) => this.table(tableId), field);
     if (!isPermittedLocation(resolved.table)) throw new TcError('forbidden', `Table "${resolved.table.id}" is not in a queryable location.`);
     const policy = await this.policy(resolved.table.id);
+    return { resolved, policy };
+  }
+
+  private async execute({ resolved, policy }: PreparedQuery): Promise<QueryResult> {
     const columnTypes = new Map(resolved.table.columns.map((column) => [column.name, column.type]));
     const compiled = compileDatasetQuery(resolved, (params) => compileRowFilter(policy, columnTypes, this.attributes, params));
     const rows = await this.runner.query<Record<string, unknown>>(this.orgId, resolved.table.connectionId, compiled.sql, compiled.params);
@@ -63,11 +97,40 @@ export class QueryScope {
     return { columns: resultColumns(resolved), rows: visible, rowCount: visible.length, truncated };
   }
 
+  /** Whole-table aggregates of one table and filters, as one SELECT; each gets back its own keys. */
+  private executeShared(members: PreparedQuery[]): Promise<QueryResult>[] {
+    const first = members[0]!;
+    const measures = members.flatMap(({ resolved }, member) => resolved.measures.map((measure, i) => ({ ...measure, key: `m${member}_${i}` })));
+    const combined = this.execute({ policy: first.policy, resolved: { ...first.resolved, measures, sort: [], limit: 1 } });
+    return members.map((prepared, member) =>
+      combined.then(
+        ({ rows: [row = {}] }) => ({
+          columns: resultColumns(prepared.resolved),
+          // An aggregate without GROUP BY is always exactly one row, even over no rows at all.
+          rows: [Object.fromEntries(prepared.resolved.measures.map((measure, i) => [measure.key, row[`m${member}_${i}`] ?? null]))],
+          rowCount: 1,
+          truncated: false,
+        }),
+        () => this.execute(prepared),
+      ),
+    );
+  }
+
   /** How many rows of a table these attributes may see (the admin's rule preview). */
   async countRows(tableId: string): Promise<number> {
     const result = await this.run({ table: tableId, measures: [{ aggregate: 'count', key: 'row_count' }] }, 'table');
     return Number(result.rows[0]?.row_count ?? 0);
   }
+}
+
+interface PreparedQuery {
+  resolved: ResolvedQuery;
+  policy: TableAccessPolicy;
+}
+
+/** Measures only: one row over the table's (filtered) rows, so several can share one SELECT. */
+function isWholeTableAggregate(query: ResolvedQuery): boolean {
+  return query.dimensions.length === 0 && query.measures.length > 0;
 }
 
 export class DatasetQueryExecutor {

@@ -56,7 +56,7 @@ function compileGroup(group: RuleGroup, columns: ReadonlyMap<string, ColumnType>
  * @example
  * const params = new SqlParams();
  * const where = compileRowFilter(policy, new Map([['region', 'string']]), { region: 'Europe' }, params);
- * // where: `(coalesce("region" = $1::text, false))`, params.values: ['Europe']
+ * // where: `("region" = $1::text)`, params.values: ['Europe']
  */
 export function compileRowFilter(
   policy: TableAccessPolicy,

@@ -86,8 +86,11 @@ export function coerceList(type: ColumnType, value: unknown): string[] | undefin
 }
 
 /**
- * The predicate for one comparison; a NULL column value never matches (the result is coalesced to false, so
- * the predicate is safe inside AND and OR alike).
+ * The predicate for one comparison, for WHERE clauses made of AND and OR only (row-level security and query
+ * filters; never under NOT). There a comparison with a NULL column value is unknown, and an unknown excludes the
+ * row exactly as false does: AND and OR are min and max over false < unknown < true, and mapping unknown to false
+ * preserves both. So a NULL never matches, without wrapping the comparison in coalesce(…, false) — which would
+ * keep the planner from using an index on the column.
  */
 export function comparisonSql(
   column: string,
@@ -97,9 +100,9 @@ export function comparisonSql(
   params: SqlParams,
 ): string {
   const sqlType = SQL_TYPE[type];
-  if (operator === 'in') return `coalesce(${column} = any(${params.bind(operand, `${sqlType}[]`)}), false)`;
+  if (operator === 'in') return `${column} = any(${params.bind(operand, `${sqlType}[]`)})`;
   if (operator === 'not_in') {
-    return `coalesce(${column} is not null and ${column} <> all(${params.bind(operand, `${sqlType}[]`)}), false)`;
+    return `(${column} is not null and ${column} <> all(${params.bind(operand, `${sqlType}[]`)}))`;
   }
-  return `coalesce(${column} ${SCALAR_SQL[operator]} ${params.bind(operand as SqlValue, sqlType)}, false)`;
+  return `${column} ${SCALAR_SQL[operator]} ${params.bind(operand as SqlValue, sqlType)}`;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.ts';
+import { isRealFailure, launchChromium } from './browser.ts';
 import {
   authorizeOrigin,
   demoApiKey,
@@ -42,7 +42,7 @@ async function checkQuickStart(browser: Browser, exampleUrl: string, apiKey: str
   const tokenRequests: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
-  page.on('requestfailed', (request) => problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
+  page.on('requestfailed', async (request) => (await isRealFailure(request)) && problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
   page.on('response', (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`));
   page.on('request', (request) => request.url() === `${exampleUrl}/api/tc-token` && tokenRequests.push(request.method()));
   try {

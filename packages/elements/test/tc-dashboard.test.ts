@@ -200,6 +200,57 @@ describe('<tc-dashboard>', () => {
     });
   });
 
+  describe('progressive loading (the server streams tile by tile)', () => {
+    it('lays out every tile at once and fills each in as it arrives; tc-ready once all are there', async () => {
+      server.holdTilesExcept = ['revenue-total'];
+      let ready = 0;
+      const el = await fixture<TcDashboard>(html`<tc-dashboard dashboard-id="sales" server-url=${SERVER_URL} auth-token=${server.issue()} @tc-ready=${() => ready++}></tc-dashboard>`);
+      await waitUntil(() => part(el, 'kpi-value'), 'the first tile did not show before the others arrived', { timeout: 5000 });
+      expect(part(el, 'title')!.textContent).to.equal('Sales overview');
+      const tiles = parts(el, 'tile');
+      expect(tiles.map((tile) => tile.querySelector('h3')!.textContent)).to.deep.equal(['Revenue', 'Revenue by region', 'Orders']);
+      expect(tiles.map((tile) => tile.getAttribute('aria-busy'))).to.deep.equal(['false', 'true', 'true']);
+      expect(tiles[1]!.querySelector('[part~="skeleton"]')).to.not.equal(null);
+      expect(part(el, 'base')!.getAttribute('aria-busy')).to.equal('true');
+      expect(ready).to.equal(0);
+      await expect(el).to.be.accessible();
+
+      server.release();
+      await waitUntil(() => parts(el, 'tile').every((tile) => tile.getAttribute('aria-busy') === 'false'), 'the held tiles did not arrive', { timeout: 5000 });
+      await waitUntil(() => ready === 1, 'no tc-ready', { timeout: 5000 });
+      expect(parts(el, 'skeleton')).to.have.length(0);
+      expect(part(el, 'base')!.getAttribute('aria-busy')).to.equal('false');
+      expect(parts(el, 'tile')[2]!.querySelector('table tbody tr td')!.textContent).to.equal('Jan 2025');
+      expect(server.count('/embed/dashboards/sales')).to.equal(1);
+    });
+
+    it('says so when the answer ends before every tile arrived, and keeps the tiles that did', async () => {
+      server.streamEnding = 'cut';
+      const listener = oneEvent(document, 'tc-error') as Promise<TcErrorEvent>;
+      const el = await fixture<TcDashboard>(html`<tc-dashboard dashboard-id="sales" server-url=${SERVER_URL} auth-token=${server.issue()}></tc-dashboard>`);
+      const detail = await failure(el, listener);
+      expect(detail.code).to.equal('invalid_response');
+      expect(detail.message).to.match(/ended before every tile arrived; try again/);
+      expect(part(el, 'kpi-value')).to.not.equal(null);
+      expect(part(el, 'retry-button')).to.not.equal(null);
+    });
+
+    it('reports an error line of the stream with its code', async () => {
+      server.streamEnding = { code: 'internal_error', message: 'The dashboard could not be loaded completely; try again.' };
+      const listener = oneEvent(document, 'tc-error') as Promise<TcErrorEvent>;
+      const el = await fixture<TcDashboard>(html`<tc-dashboard dashboard-id="sales" server-url=${SERVER_URL} auth-token=${server.issue()}></tc-dashboard>`);
+      expect(await failure(el, listener)).to.deep.equal({ code: 'internal_error', message: 'The dashboard could not be loaded completely; try again.' });
+    });
+
+    it('still reads the single JSON answer of a server that does not stream', async () => {
+      server.streaming = false;
+      const el = await fixture<TcDashboard>(html`<tc-dashboard dashboard-id="sales" server-url=${SERVER_URL} auth-token=${server.issue()}></tc-dashboard>`);
+      await shown(el);
+      expect(parts(el, 'tile')).to.have.length(3);
+      expect(part(el, 'kpi-value')!.textContent).to.match(/123,457/);
+    });
+  });
+
   describe('events', () => {
     it('fires tc-ready, bubbling and composed, once the dashboard is shown', async () => {
       const ready = oneEvent(document, 'tc-ready');

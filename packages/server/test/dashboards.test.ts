@@ -280,6 +280,48 @@ describe('embed dashboards over the sample data, with row-level security', () =>
     }
   });
 
+  it('streams the dashboard as NDJSON when asked: the outline first, then every tile, then done', async () => {
+    const response = await ctx.inject({
+      method: 'GET',
+      url: '/embed/dashboards/sales',
+      headers: { authorization: `Bearer ${europeToken}`, origin: TEST_ORIGIN, accept: 'application/x-ndjson' },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    assert.match(String(response.headers['content-type']), /^application\/x-ndjson/);
+    assert.equal(response.headers['cache-control'], 'no-store');
+    assert.equal(response.headers['access-control-allow-origin'], TEST_ORIGIN);
+    assert.match(String(response.headers.vary), /Accept/);
+    assert.ok(response.body.endsWith('\n'));
+    const lines = response.body.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+
+    const head = lines[0] as { dashboard: unknown; tiles: Tile[]; generatedAt: string };
+    assert.deepEqual(head.dashboard, { id: 'sales', title: 'Sales overview', description: SALES_DASHBOARD.description });
+    assert.deepEqual(
+      head.tiles,
+      SALES_DASHBOARD.tiles.map(({ id, title, type, layout }) => ({ id, title, type, layout })),
+      'the outline: ids, titles, types and layout, no rows',
+    );
+    assert.ok(!Number.isNaN(Date.parse(head.generatedAt)));
+    assert.deepEqual(lines.at(-1), { done: true });
+
+    const tiles = lines.slice(1, -1).map((line) => {
+      assert.deepEqual(Object.keys(line), ['tile']);
+      return line.tile as Tile;
+    });
+    assert.deepEqual(tiles.map((tile) => tile.id).sort(), SALES_DASHBOARD.tiles.map((tile) => tile.id).sort(), 'each tile exactly once');
+    assertSalesOverview({ tiles }, EUROPE, 'Europe');
+    const whole = (await view(europeToken, '/embed/dashboards/sales')).json() as { tiles: Tile[] };
+    for (const tile of whole.tiles) assert.deepEqual(tiles.find((streamed) => streamed.id === tile.id), tile);
+  });
+
+  it('answers a streamed request that fails before its first line with the usual status and JSON error', async () => {
+    const streamed = (token: string, url: string, origin = TEST_ORIGIN) =>
+      ctx.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, origin, accept: 'application/x-ndjson' } });
+    assertContractError(await streamed(europeToken, '/embed/dashboards/no-such-dashboard'), { status: 404, code: 'not_found' });
+    assertContractError(await streamed(europeToken, '/embed/dashboards/sales', 'https://evil.example.net'), { status: 403, code: 'origin_not_authorized' });
+    assertContractError(await streamed(`${europeToken}x`, '/embed/dashboards/sales'), { status: 401, code: 'invalid_token' });
+  });
+
   it("reads the KPI tiles' figures in one shared SELECT, each tile with its own keys and columns", async () => {
     const statements: string[] = [];
     const transaction = ctx.store.transaction.bind(ctx.store);

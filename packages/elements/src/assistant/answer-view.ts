@@ -1,9 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Tile } from '../dashboard/dashboard-types.js';
-import { renderChartTile } from '../dashboard/tiles/chart-tile.js';
-import { formatCell } from '../dashboard/tiles/format.js';
-import { renderKpiTile } from '../dashboard/tiles/kpi-tile.js';
-import { renderTableTile } from '../dashboard/tiles/table-tile.js';
+import { formatCell, renderChartTile, renderKpiTile, renderTableTile } from '../dashboard/tiles/render-tiles.js';
 import type { AssistantResult } from './assistant-types.js';
 
 /**

@@ -1,7 +1,6 @@
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import type { Tile } from '../dashboard/dashboard-types.js';
-import { ChartTiles } from '../dashboard/tiles/chart-tile.js';
-import { tileStyles } from '../dashboard/tiles/tile.styles.js';
+import { ChartTiles, tileStyles } from '../dashboard/tiles/render-tiles.js';
 import { addStyles } from '../internal/add-styles.js';
 import { renderError } from '../internal/render-error.js';
 import type { TcElement } from '../internal/tc-element.js';

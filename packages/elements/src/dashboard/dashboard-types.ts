@@ -26,6 +26,8 @@ export interface Tile {
   rowCount: number;
   truncated: boolean;
   error?: { code: string; message: string };
+  /** Client side only: outlined by a streamed answer, rows not arrived yet (rendered as a placeholder). */
+  pending?: boolean;
 }
 
 export interface DashboardResponse {
@@ -33,6 +35,13 @@ export interface DashboardResponse {
   tiles: Tile[];
   generatedAt: string;
 }
+
+/** The lines of a streamed `GET /embed/dashboards/:id` (`Accept: application/x-ndjson`), in order. */
+export type DashboardStreamLine =
+  | { dashboard: DashboardResponse['dashboard']; tiles: Pick<Tile, 'id' | 'title' | 'type' | 'layout'>[]; generatedAt: string }
+  | { tile: Tile }
+  | { error: { code: string; message: string } }
+  | { done: true };
 
 export interface ChartResponse {
   dashboardId: string;

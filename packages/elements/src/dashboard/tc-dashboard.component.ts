@@ -6,7 +6,8 @@ import { readJson } from '../session/api-client.js';
 import { EmbedError } from '../session/embed-error.js';
 import { TokenSessionController } from '../session/session-controller.js';
 import { SessionStatus, type FetchToken } from '../session/token-session.js';
-import type { ChartResponse, DashboardResponse, Tile } from './dashboard-types.js';
+import type { ChartResponse, DashboardResponse, DashboardStreamLine, Tile } from './dashboard-types.js';
+import { readJsonLines } from './json-lines.js';
 import { dashboardStyles } from './tc-dashboard.styles.js';
 import { addStyles } from '../internal/add-styles.js';
 import { afterNextPaint } from '../internal/after-paint.js';
@@ -151,8 +152,13 @@ export class TcDashboard extends TcElement {
     this.loading = true;
     try {
       const path = this.chartId ? `/embed/charts/${encodeURIComponent(this.chartId)}` : `/embed/dashboards/${encodeURIComponent(id)}`;
-      const response = await this.session.fetch(path, { signal: abort.signal });
-      const view = this.chartId ? viewOfChart(await readJson<ChartResponse>(response)) : viewOfDashboard(await readJson<DashboardResponse>(response));
+      // A dashboard comes tile by tile, each as soon as its query is done (a server without streaming answers JSON).
+      const headers = this.chartId ? undefined : { accept: 'application/x-ndjson' };
+      const response = await this.session.fetch(path, { signal: abort.signal, headers });
+      let view: DashboardView;
+      if (this.chartId) view = viewOfChart(await readJson<ChartResponse>(response));
+      else if (response.headers.get('content-type')?.startsWith('application/x-ndjson') && response.body) view = await this.readStream(response.body, count);
+      else view = viewOfDashboard(await readJson<DashboardResponse>(response));
       if (count !== this.loadCount) return;
       this.view = view;
       this.loadError = undefined;
@@ -179,6 +185,33 @@ export class TcDashboard extends TcElement {
       // Session failures are reported by the session controller; report the rest here.
       if (embedError !== this.session.error) this.emit('tc-error', this.loadError.toDetail());
     }
+  }
+
+  /** Shows the outline at once and each tile as it arrives; resolves with the complete view. */
+  private async readStream(body: ReadableStream<Uint8Array>, count: number): Promise<DashboardView> {
+    let view: DashboardView | undefined;
+    let complete = false;
+    for await (const line of readJsonLines(body) as AsyncGenerator<DashboardStreamLine>) {
+      if (count !== this.loadCount) break;
+      if ('dashboard' in line) {
+        view = viewOfDashboard({ ...line, tiles: line.tiles.map((tile) => ({ ...tile, columns: [], rows: [], rowCount: 0, truncated: false, pending: true })) });
+      } else if ('tile' in line && view) {
+        const arrived = normalizeTile(line.tile);
+        view = { ...view, tiles: view.tiles.map((tile) => (tile.id === arrived.id ? { ...arrived, layout: tile.layout } : tile)) };
+      } else if ('error' in line) {
+        throw new EmbedError(line.error.code as EmbedError['code'], line.error.message);
+      } else if ('done' in line) {
+        complete = true;
+      }
+      if (view && count === this.loadCount) {
+        this.view = view;
+        this.loadError = undefined;
+      }
+    }
+    if (!view || (!complete && count === this.loadCount)) {
+      throw new EmbedError('invalid_response', 'The dashboard answer ended before every tile arrived; try again.');
+    }
+    return view;
   }
 
   private retry = (): void => {

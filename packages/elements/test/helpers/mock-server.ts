@@ -32,6 +32,13 @@ export class MockServer {
   /** Every request but /embed/health fails at the network level, as a CORS refusal looks to a page. */
   corsRefused = false;
   assistant: ((body: unknown) => Reply) | undefined;
+  /** Dashboards answer NDJSON, tile by tile, to a request that accepts it (as the real server); false: JSON only (an older server). */
+  streaming = true;
+  /** While set, streamed dashboards send these tiles' lines at once and hold back the rest until release(). */
+  holdTilesExcept: string[] | undefined;
+  /** What a streamed dashboard's last line is: `done` (complete), `cut` (no last line), or an error line. */
+  streamEnding: 'done' | 'cut' | { code: string; message: string } = 'done';
+  private held: (() => void) | undefined;
   /** What GET /embed/assistant/suggestions answers; 404 (as an older server) when unset. */
   suggestions: string[] | undefined;
   private readonly stub: sinon.SinonStub;
@@ -52,6 +59,12 @@ export class MockServer {
     return token;
   }
 
+  /** Sends the tile lines held back by holdTilesExcept. */
+  release(): void {
+    this.holdTilesExcept = undefined;
+    this.held?.();
+  }
+
   count(path: string | RegExp, method?: string): number {
     return this.requests.filter((r) => (typeof path === 'string' ? r.path === path : path.test(r.path)) && (!method || r.method === method)).length;
   }
@@ -66,7 +79,35 @@ export class MockServer {
     if (url.origin !== SERVER_URL || this.unreachable) throw new TypeError('Failed to fetch');
     if (url.pathname === '/embed/health') return json({ status: 200, body: { ok: true } });
     if (this.corsRefused) throw new TypeError('Failed to fetch');
-    return json(this.route(method, url.pathname, token, init.body));
+    const reply = this.route(method, url.pathname, token, init.body);
+    const accept = new Headers(init.headers).get('accept') ?? '';
+    if (this.streaming && reply.status === 200 && /^\/embed\/dashboards\//.test(url.pathname) && accept.includes('application/x-ndjson')) {
+      return new Response(this.dashboardLines(reply.body as DashboardResponse), { status: 200, headers: { 'content-type': 'application/x-ndjson; charset=utf-8' } });
+    }
+    return json(reply);
+  }
+
+  /** The dashboard as the server streams it: the outline, each tile (some held back), then the ending. */
+  private dashboardLines(found: DashboardResponse): ReadableStream<Uint8Array> {
+    const encoder = new TextEncoder();
+    const line = (value: unknown) => encoder.encode(`${JSON.stringify(value)}\n`);
+    const early = this.holdTilesExcept;
+    const ending = this.streamEnding;
+    const gate = early ? new Promise<void>((resolve) => (this.held = resolve)) : undefined;
+    return new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const outline = found.tiles.map(({ id, title, type, layout }) => ({ id, title, type, layout }));
+        controller.enqueue(line({ dashboard: found.dashboard, tiles: outline, generatedAt: found.generatedAt }));
+        for (const tile of found.tiles) if (!early || early.includes(tile.id)) controller.enqueue(line({ tile }));
+        if (gate) {
+          await gate;
+          for (const tile of found.tiles) if (!early!.includes(tile.id)) controller.enqueue(line({ tile }));
+        }
+        if (ending === 'done') controller.enqueue(line({ done: true }));
+        else if (ending !== 'cut') controller.enqueue(line({ error: ending }));
+        controller.close();
+      },
+    });
   }
 
   private route(method: string, path: string, token: string | undefined, body: BodyInit | null | undefined): Reply {

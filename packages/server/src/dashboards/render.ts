@@ -23,6 +23,18 @@ export interface DashboardView {
   generatedAt: string;
 }
 
+/** A tile before its rows: what the elements need to lay out the grid while the queries run. */
+export type TileOutline = Pick<TileView, 'id' | 'title' | 'type' | 'layout'>;
+
+/**
+ * A dashboard delivered progressively: the outline at once, then each tile as its query completes (in
+ * completion order, not layout order). GET /embed/dashboards/:id streams it as NDJSON when asked to.
+ */
+export interface DashboardStream {
+  head: { dashboard: DashboardView['dashboard']; tiles: TileOutline[]; generatedAt: string };
+  tiles: AsyncIterable<TileView>;
+}
+
 export interface ChartView {
   dashboardId: string;
   tile: TileView;
@@ -54,6 +66,16 @@ function tileView(tile: TileDefinition, outcome: PromiseSettledResult<QueryResul
   return { ...base, columns: [], rows: [], rowCount: 0, truncated: false, error: viewerError(outcome.reason) };
 }
 
+/** Settled values in the order they settle. */
+async function* inCompletionOrder<T>(promises: readonly Promise<T>[]): AsyncGenerator<T> {
+  const pending = new Map(promises.map((promise, index) => [index, promise.then((value) => ({ index, value }))]));
+  while (pending.size > 0) {
+    const { index, value } = await Promise.race(pending.values());
+    pending.delete(index);
+    yield value;
+  }
+}
+
 /** Every tile's rows for one caller; tiles that aggregate a whole table share its scan (QueryScope.runAll). */
 async function renderTiles(scope: QueryScope, tiles: readonly TileDefinition[], report: TileErrorReporter): Promise<TileView[]> {
   const outcomes = await scope.runAll(tiles.map((tile) => ({ query: tile.query, field: `tile "${tile.id}" query` })));
@@ -79,6 +101,24 @@ export class DashboardRenderer {
       dashboard: { id: dashboard.id, title: dashboard.title, description: dashboard.description },
       tiles,
       generatedAt: new Date().toISOString(),
+    };
+  }
+
+  /** The same dashboard, each tile handed over as soon as its query completes. */
+  async dashboardStream(orgId: string, dashboardId: string, attributes: unknown, report: TileErrorReporter): Promise<DashboardStream> {
+    const dashboard = await this.dashboards.find(orgId, dashboardId);
+    if (!dashboard) throw dashboardNotFound(dashboardId);
+    const outcomes = await this.executor
+      .scope(orgId, attributes)
+      .startAll(dashboard.tiles.map((tile) => ({ query: tile.query, field: `tile "${tile.id}" query` })));
+    const views = outcomes.map((outcome, index) => outcome.then((settled) => tileView(dashboard.tiles[index]!, settled, report)));
+    return {
+      head: {
+        dashboard: { id: dashboard.id, title: dashboard.title, description: dashboard.description },
+        tiles: dashboard.tiles.map(({ id, title, type, layout }) => ({ id, title, type, layout })),
+        generatedAt: new Date().toISOString(),
+      },
+      tiles: inCompletionOrder(views),
     };
   }
 

@@ -62,6 +62,14 @@ export class QueryScope {
    * stays with the query that caused it.
    */
   async runAll(queries: readonly { query: unknown; field: string }[]): Promise<PromiseSettledResult<QueryResult>[]> {
+    return Promise.all(await this.startAll(queries));
+  }
+
+  /**
+   * As runAll, but resolves as soon as every query has started, with one promise per query that settles when
+   * that query does (never rejects): a dashboard streams each tile as it is ready. Shared scans start first.
+   */
+  async startAll(queries: readonly { query: unknown; field: string }[]): Promise<Promise<PromiseSettledResult<QueryResult>>[]> {
     const prepared = await Promise.allSettled(queries.map(({ query, field }) => this.prepare(query, field)));
     const scans = new Map<string, number[]>();
     prepared.forEach((outcome, index) => {
@@ -75,8 +83,8 @@ export class QueryScope {
       const shared = this.executeShared(members.map((index) => (prepared[index] as PromiseFulfilledResult<PreparedQuery>).value));
       members.forEach((index, position) => (results[index] = shared[position]));
     }
-    return Promise.allSettled(
-      prepared.map((outcome, index) => results[index] ?? (outcome.status === 'fulfilled' ? this.execute(outcome.value) : Promise.reject(outcome.reason as Error))),
+    return prepared.map((outcome, index) =>
+      settle(results[index] ?? (outcome.status === 'fulfilled' ? this.execute(outcome.value) : Promise.reject(outcome.reason as Error))),
     );
   }
 
@@ -126,6 +134,14 @@ export class QueryScope {
 interface PreparedQuery {
   resolved: ResolvedQuery;
   policy: TableAccessPolicy;
+}
+
+/** The promise's outcome as a value: a promise that never rejects, so no rejection goes unhandled while it waits. */
+function settle<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
+  return promise.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
 }
 
 /** Measures only: one row over the table's (filtered) rows, so several can share one SELECT. */

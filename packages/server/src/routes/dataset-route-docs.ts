@@ -221,7 +221,9 @@ export const EMBED_DASHBOARD_DOCS: RouteDocs = {
   summary: "A dashboard and each tile's rows, row-level security applied",
   description:
     "Needs the `dashboards:view` permission. Every tile's query passes through the table's access rules for the token's attributes; " +
-    "nothing is cached. A dashboard of another organization answers 404 exactly like an unknown id. A tile that fails carries `error` and the others still render.",
+    "nothing is cached. A dashboard of another organization answers 404 exactly like an unknown id. A tile that fails carries `error` and the others still render. " +
+    "With `Accept: application/x-ndjson` (what `<tc-dashboard>` sends) the answer is progressive, one JSON document per line: first `{dashboard, tiles, generatedAt}` with each tile's " +
+    "`id`, `title`, `type` and `layout` but no rows, then `{\"tile\": …}` per tile (the shape below) as soon as its query completes, then `{\"done\": true}`; errors found before the first line keep their usual status and JSON body.",
   security: ['embedToken'],
   params: idParam('dashboard', 'sales'),
   responses: {

@@ -6,7 +6,12 @@ import { renderEmpty } from './empty-state.js';
 import { renderKpiTile } from './kpi-tile.js';
 import { renderTableTile } from './table-tile.js';
 
-export { ChartTiles } from './chart-tile.js';
+// The assistant draws its answers with these too, importing them from here: so the tile code is one chunk, which
+// a dashboard fetches in one round trip (a chunk shared apart would only be found once this one had arrived).
+export { ChartTiles, renderChartTile } from './chart-tile.js';
+export { formatCell } from './format.js';
+export { renderKpiTile } from './kpi-tile.js';
+export { renderTableTile } from './table-tile.js';
 export { tileStyles } from './tile.styles.js';
 
 /**
@@ -22,9 +27,13 @@ function renderTile(tile: Tile): TemplateResult {
   const headingId = `tile-${tile.id}`;
   const { x, y, w, h } = tile.layout;
   // styleMap sets properties through CSSOM, which a host's strict style-src CSP allows (a style attribute it would not).
-  return html`<article class="tile tile-${tile.type}" part="tile" style=${styleMap({ '--x': String(x + 1), '--y': String(y + 1), '--w': String(w), '--h': String(h) })} aria-labelledby=${headingId}>
+  return html`<article class="tile tile-${tile.type}" part="tile" style=${styleMap({ '--x': String(x + 1), '--y': String(y + 1), '--w': String(w), '--h': String(h) })} aria-labelledby=${headingId} aria-busy=${tile.pending ? 'true' : 'false'}>
     <h3 id=${headingId} part="tile-title">${tile.title}</h3>
-    ${tile.error ? html`<p class="tile-error" part="error" role="alert">${tile.error.message}</p>` : renderTileBody(tile, headingId)}
+    ${tile.pending
+      ? html`<div class="tile-pending" part="skeleton"></div>`
+      : tile.error
+        ? html`<p class="tile-error" part="error" role="alert">${tile.error.message}</p>`
+        : renderTileBody(tile, headingId)}
   </article>`;
 }
 

@@ -54,6 +54,13 @@ export const tileStyles = css`
   .num {
     text-align: right;
   }
+  /* A tile whose rows are still on their way (the dashboard streams tile by tile). */
+  .tile-pending {
+    flex: 1;
+    min-height: 2rem;
+    border-radius: calc(var(--_radius) / 2);
+    background: var(--_border);
+  }
   .tile-error {
     margin: auto 0;
     color: var(--_danger);

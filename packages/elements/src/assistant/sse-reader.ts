@@ -1,3 +1,5 @@
+import { readTextChunks } from '../internal/text-chunks.js';
+
 /** One Server-Sent Event. */
 export interface ServerSentEvent {
   event: string;
@@ -9,26 +11,19 @@ export interface ServerSentEvent {
  * separated by a blank line; `data:` lines join with "\n"; comments (":") are skipped.
  */
 export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
-  const reader = body.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader();
   let buffer = '';
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let boundary: RegExpExecArray | null;
-      while ((boundary = /\r?\n\r?\n/.exec(buffer))) {
-        const block = buffer.slice(0, boundary.index);
-        buffer = buffer.slice(boundary.index + boundary[0].length);
-        const event = parseBlock(block);
-        if (event) yield event;
-      }
+  for await (const text of readTextChunks(body)) {
+    buffer += text;
+    let boundary: RegExpExecArray | null;
+    while ((boundary = /\r?\n\r?\n/.exec(buffer))) {
+      const block = buffer.slice(0, boundary.index);
+      buffer = buffer.slice(boundary.index + boundary[0].length);
+      const event = parseBlock(block);
+      if (event) yield event;
     }
-    const last = parseBlock(buffer);
-    if (last) yield last;
-  } finally {
-    reader.releaseLock();
   }
+  const last = parseBlock(buffer);
+  if (last) yield last;
 }
 
 function parseBlock(block: string): ServerSentEvent | undefined {

@@ -1,6 +1,6 @@
 import { html, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { Tile } from '../dashboard-types.js';
+import { cssProperties } from '../../internal/css-properties.js';
 import { renderChartTile } from './chart-tile.js';
 import { renderEmpty } from './empty-state.js';
 import { renderKpiTile } from './kpi-tile.js';
@@ -26,8 +26,8 @@ export function renderTiles(tiles: readonly Tile[]): TemplateResult {
 function renderTile(tile: Tile): TemplateResult {
   const headingId = `tile-${tile.id}`;
   const { x, y, w, h } = tile.layout;
-  // styleMap sets properties through CSSOM, which a host's strict style-src CSP allows (a style attribute it would not).
-  return html`<article class="tile tile-${tile.type}" part="tile" style=${styleMap({ '--x': String(x + 1), '--y': String(y + 1), '--w': String(w), '--h': String(h) })} aria-labelledby=${headingId} aria-busy=${tile.pending ? 'true' : 'false'}>
+  // Through CSSOM, which a host's strict style-src CSP allows (a style attribute it would refuse).
+  return html`<article class="tile tile-${tile.type}" part="tile" ${cssProperties({ '--x': String(x + 1), '--y': String(y + 1), '--w': String(w), '--h': String(h) })} aria-labelledby=${headingId} aria-busy=${tile.pending ? 'true' : 'false'}>
     <h3 id=${headingId} part="tile-title">${tile.title}</h3>
     ${tile.pending
       ? html`<div class="tile-pending" part="skeleton"></div>`

@@ -101,7 +101,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(cookie);
-  await registerRateLimit(app, services);
+  services.assistant.countQuestionsWith(await registerRateLimit(app, services));
 
   registerEmbedCors(app, services, EMBED_BROWSER_PATHS);
   await app.register(healthRoutes, { services });

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import type { DatasetService } from '../datasets/service.ts';
 import type { DatasetTable } from '../datasets/types.ts';
 import { isTcError, TcError, type ErrorCode } from '../errors.ts';
-import { LocalWindowCounters } from '../ratelimit/window-counters.ts';
+import { LocalWindowCounters, type WindowCounters } from '../ratelimit/window-counters.ts';
 import type { DatasetQueryExecutor, QueryScope } from '../query/executor.ts';
 import type { DatasetQuery, QueryResult, ResultColumn } from '../query/types.ts';
 import { resolveDatasetQuery } from '../query/validate.ts';
@@ -96,7 +96,7 @@ export function parseMessageRequest(body: unknown): { message: string; conversat
 export class AssistantService {
   readonly conversations: ConversationStore;
   private readonly provider: ChatCompletionsProvider | undefined;
-  private readonly questionCounts = new LocalWindowCounters();
+  private questionCounts: WindowCounters = new LocalWindowCounters();
 
   constructor(
     private readonly deps: AssistantDeps,
@@ -106,11 +106,19 @@ export class AssistantService {
     this.provider = deps.config.assistant.llm ? new ChatCompletionsProvider(deps.config.assistant.llm, fetchImpl) : undefined;
   }
 
+  /**
+   * Counts questions with the HTTP app's rate-limit counters: in Redis with TC_REDIS_URL, so a user's budget is
+   * one across every instance behind a load balancer (this instance's own counters otherwise, and while Redis is out).
+   */
+  countQuestionsWith(counters: WindowCounters): void {
+    this.questionCounts = counters;
+  }
+
   /** Validates the request and opens its conversation (404 for one that is not the caller's) before any streaming. */
   async startTurn(caller: AssistantCaller, body: unknown): Promise<AssistantTurn> {
     const { message, conversationId } = parseMessageRequest(body);
     // Counted per user after the token was checked, so the refusal carries CORS headers the element can read.
-    const count = await this.questionCounts.increment(`${caller.orgId}\u0000${caller.distinctId}`, QUESTION_WINDOW_MS);
+    const count = await this.questionCounts.increment(`assistant-questions:${JSON.stringify([caller.orgId, caller.distinctId])}`, QUESTION_WINDOW_MS);
     if (count.current > this.deps.config.assistant.questionsPerMinute) {
       const retryAfterSeconds = Math.max(1, Math.ceil(count.ttl / 1000));
       throw Object.assign(new TcError('rate_limited', `Too many questions in a minute; ask again in ${retryAfterSeconds} seconds.`), { retryAfterSeconds });

@@ -31,8 +31,9 @@ function storeOver(counters: WindowCounters): FastifyRateLimitStoreCtor {
  * Registers @fastify/rate-limit (routes opt in with `config.rateLimit`). With TC_REDIS_URL the counters live in
  * Redis and every instance shares one budget per key; without it, or while Redis does not answer, each instance
  * counts alone (see SharedWindowCounters). `skipOnError` stays false: the counters never fail, they fall back.
+ * Returns the counters, for the other per-window budgets (the assistant's questions per user).
  */
-export async function registerRateLimit(app: FastifyInstance, services: Services): Promise<void> {
+export async function registerRateLimit(app: FastifyInstance, services: Services): Promise<WindowCounters> {
   let counters: WindowCounters = new LocalWindowCounters();
   const { redisUrl } = services.config;
   if (redisUrl) {
@@ -55,4 +56,5 @@ export async function registerRateLimit(app: FastifyInstance, services: Services
         statusCode: 429,
       }),
   });
+  return counters;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { createTestContext, TEST_ORIGIN, type TestContext } from './helpers/test-app.ts';
 
@@ -49,6 +50,44 @@ describe('GET /embed/embed.js', () => {
     assert.equal(rebuilt.statusCode, 200);
     assert.notEqual(rebuilt.headers.etag, etag);
     assert.match(rebuilt.body, /rebuilt/);
+  });
+
+  it('sends chunks compressed to clients that accept it (brotli first), each encoding with its own ETag', async () => {
+    const large = `export const rows = ${JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ region: 'Europe', value: i })))};\n`;
+    writeFileSync(join(dist, 'chunks', 'table-Big123.js'), large);
+    const get = (acceptEncoding?: string, ifNoneMatch?: string) =>
+      ctx.inject({
+        method: 'GET',
+        url: '/embed/chunks/table-Big123.js',
+        headers: { ...(acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding }), ...(ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}) },
+      });
+
+    const brotli = await get('gzip, deflate, br, zstd');
+    assert.equal(brotli.statusCode, 200);
+    assert.equal(brotli.headers['content-encoding'], 'br');
+    assert.equal(brotli.headers.vary, 'Accept-Encoding');
+    assert.equal(brotliDecompressSync(brotli.rawPayload).toString(), large);
+    assert.ok(brotli.rawPayload.length < large.length / 5, `${brotli.rawPayload.length} bytes of ${large.length}`);
+
+    const gzipped = await get('gzip;q=1.0, br;q=0');
+    assert.equal(gzipped.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(gzipped.rawPayload).toString(), large);
+
+    const plain = await get();
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(plain.body, large);
+    assert.equal((await get('identity, br;q=0, gzip;q=0')).headers['content-encoding'], undefined);
+
+    const etags = new Set([brotli.headers.etag, gzipped.headers.etag, plain.headers.etag]);
+    assert.equal(etags.size, 3, 'one ETag per representation');
+    assert.equal((await get('br', String(brotli.headers.etag))).statusCode, 304);
+    assert.equal((await get('gzip', String(brotli.headers.etag))).statusCode, 200, "the brotli ETag does not validate the gzip representation");
+  });
+
+  it('sends small files as they are', async () => {
+    const small = await ctx.inject({ method: 'GET', url: '/embed/chunks/chart-renderer-AbC123_x.js', headers: { 'accept-encoding': 'br, gzip' } });
+    assert.equal(small.headers['content-encoding'], undefined);
+    assert.equal(small.body, CHUNK);
   });
 
   it('serves lazy chunks as immutable, and nothing outside the build', async () => {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TcError } from '../errors.ts';
 import type { RouteDocs } from '../openapi/route-docs.ts';
@@ -16,18 +18,44 @@ const ENTRY_CACHE_CONTROL = 'public, max-age=300, must-revalidate';
 /** Chunks are named by their content hash: a new release has new names. */
 const CHUNK_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
-interface CachedFile {
-  mtimeMs: number;
-  size: number;
+type Encoding = 'br' | 'gzip';
+
+interface Representation {
   body: Buffer;
   etag: string;
+}
+
+interface CachedFile extends Representation {
+  mtimeMs: number;
+  size: number;
+  /** Compressed once per file version, off the event loop, on the first request that accepts each encoding. */
+  encoded: Map<Encoding, Promise<Representation>>;
+}
+
+// Smaller files gain less than the headers cost.
+const COMPRESS_MIN_BYTES = 1024;
+const compressors: Record<Encoding, (body: Buffer) => Promise<Buffer>> = {
+  br: (body) => promisify(brotliCompress)(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+  gzip: (body) => promisify(gzip)(body, { level: 9 }),
+};
+
+/** The best encoding the client accepts (`br` over `gzip`), by its Accept-Encoding; undefined for none. */
+function chooseEncoding(acceptEncoding: string | undefined): Encoding | undefined {
+  const accepted = new Map<string, number>();
+  for (const item of (acceptEncoding ?? '').toLowerCase().split(',')) {
+    const [name, ...params] = item.trim().split(';');
+    const q = params.map((param) => /^\s*q=([\d.]+)\s*$/.exec(param)?.[1]).find((value) => value !== undefined);
+    if (name) accepted.set(name, q === undefined ? 1 : Number(q));
+  }
+  const wildcard = accepted.get('*') ?? 0;
+  return (['br', 'gzip'] as const).find((encoding) => (accepted.get(encoding) ?? wildcard) > 0);
 }
 
 const SCRIPT_DOCS: RouteDocs = {
   tag: 'Embed API',
   summary: 'The elements, as one ES module',
   description:
-    'Load it with `<script type="module" src="…/embed/embed.js">`; it defines `<tc-dashboard>` and `<tc-ai-assistant>` and exports `configure()`. Public: any origin (`Access-Control-Allow-Origin: *`). Revalidate with `If-None-Match`; lazily loaded chunks under `/embed/chunks/` are immutable.',
+    'Load it with `<script type="module" src="…/embed/embed.js">`; it defines `<tc-dashboard>` and `<tc-ai-assistant>` and exports `configure()`. Public: any origin (`Access-Control-Allow-Origin: *`). Sent brotli- or gzip-compressed when `Accept-Encoding` allows (each encoding its own ETag). Revalidate with `If-None-Match`; lazily loaded chunks under `/embed/chunks/` are immutable.',
   responses: {
     200: { description: 'The script.', contentType: 'text/javascript', schema: { type: 'string' } },
     304: { description: 'Not modified since the ETag given in If-None-Match.' },
@@ -62,23 +90,39 @@ export async function embedScriptRoutes(app: FastifyInstance, options: EmbedScri
     const cached = cache.get(path);
     if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached;
     const body = await readFile(path);
-    const file = { mtimeMs: info.mtimeMs, size: info.size, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    const file = { mtimeMs: info.mtimeMs, size: info.size, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, encoded: new Map() };
     cache.set(path, file);
     return file;
   }
 
-  function send(request: FastifyRequest, reply: FastifyReply, file: CachedFile, name: string, cacheControl: string) {
+  /** The file as the client accepts it: compressed (each encoding its own ETag) or as it is. */
+  async function representation(request: FastifyRequest, file: CachedFile): Promise<Representation & { encoding?: Encoding }> {
+    const encoding = file.body.length >= COMPRESS_MIN_BYTES ? chooseEncoding(request.headers['accept-encoding']) : undefined;
+    if (!encoding) return file;
+    let encoded = file.encoded.get(encoding);
+    if (!encoded) {
+      encoded = compressors[encoding](file.body).then((body) => ({ body, etag: `${file.etag.slice(0, -1)}-${encoding}"` }));
+      encoded.catch(() => file.encoded.delete(encoding));
+      file.encoded.set(encoding, encoded);
+    }
+    return { ...(await encoded), encoding };
+  }
+
+  async function send(request: FastifyRequest, reply: FastifyReply, file: CachedFile, name: string, cacheControl: string) {
+    const chosen = await representation(request, file);
     void reply
       .header('content-type', name.endsWith('.map') ? 'application/json; charset=utf-8' : 'text/javascript; charset=utf-8')
       .header('access-control-allow-origin', '*')
       .header('cross-origin-resource-policy', 'cross-origin')
       .header('cache-control', cacheControl)
-      .header('etag', file.etag);
+      .header('vary', 'Accept-Encoding')
+      .header('etag', chosen.etag);
     const ifNoneMatch = request.headers['if-none-match'];
-    if (typeof ifNoneMatch === 'string' && ifNoneMatch.split(/\s*,\s*/).some((tag) => tag === file.etag || tag === `W/${file.etag}` || tag === '*')) {
+    if (typeof ifNoneMatch === 'string' && ifNoneMatch.split(/\s*,\s*/).some((tag) => tag === chosen.etag || tag === `W/${chosen.etag}` || tag === '*')) {
       return reply.status(304).send();
     }
-    return reply.send(file.body);
+    if (chosen.encoding) void reply.header('content-encoding', chosen.encoding);
+    return reply.send(chosen.body);
   }
 
   for (const name of ['embed.js', 'embed.js.map']) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CONNECTION_HOSTS_VARIABLE, HostAllowlist } from './connections/host-allowlist.ts';
 
 /** Bad configuration stops start-up with one clear line (contract §1). */
 export class ConfigError extends Error {
@@ -30,6 +31,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** `redis://` URL: rate-limit counters shared by every instance; per-instance counters when unset. */
   redisUrl: string | undefined;
+  /** TC_CONNECTION_HOSTS: the hosts data connections may use; every host when unset. */
+  connectionHosts: HostAllowlist | undefined;
   /** Bearer token that GET /metrics requires; when unset /metrics answers loopback callers only. */
   metricsToken: string | undefined;
   /** Load-shedding thresholds (0 turns one off): past any of them requests get 503 service_unavailable. */
@@ -148,6 +151,15 @@ function parseRedisUrl(raw: string | undefined): string | undefined {
   }
   if (!url.hostname) throw new ConfigError('TC_REDIS_URL names no host; use e.g. redis://127.0.0.1:6379.');
   return raw;
+}
+
+function parseConnectionHosts(raw: string | undefined): HostAllowlist | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  try {
+    return new HostAllowlist(raw);
+  } catch (error) {
+    throw new ConfigError(`${CONNECTION_HOSTS_VARIABLE} ${(error as Error).message} Example: ${CONNECTION_HOSTS_VARIABLE}=db.internal,*.warehouse.example.com,10.20.0.0/16`);
+  }
 }
 
 const MIN_METRICS_TOKEN_LENGTH = 16;
@@ -275,6 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     rateLimitPerMinute,
     redisUrl: parseRedisUrl(env.TC_REDIS_URL),
+    connectionHosts: parseConnectionHosts(env.TC_CONNECTION_HOSTS),
     metricsToken: parseMetricsToken(env.TC_METRICS_TOKEN),
     loadShedding: parseLoadShedding(env),
     assistant: {

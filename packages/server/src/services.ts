@@ -62,8 +62,11 @@ export function createServices(config: Config, store: Store, logger?: Pick<Logge
     (event) => metrics.recordAuditEvent(event),
   );
   const metrics = new Metrics({ sessionCache: sessions, audit }, { processMetrics: config.nodeEnv !== 'test' });
-  const connections = new ConnectionService(store, new SecretKeyring(config.secretKeys), (error) =>
-    logger?.error({ err: error }, 'a connection secret could not be re-encrypted under the newest key'),
+  const connections = new ConnectionService(
+    store,
+    new SecretKeyring(config.secretKeys),
+    (error) => logger?.error({ err: error }, 'a connection secret could not be re-encrypted under the newest key'),
+    config.connectionHosts,
   );
   const datasets = new DatasetService(store);
   const accessRules = new AccessRuleService(store, datasets, attributes);

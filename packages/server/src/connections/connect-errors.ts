@@ -11,6 +11,7 @@ export type ConnectFailureReason =
   | 'tls_failed'
   | 'server_unavailable'
   | 'secret_unavailable'
+  | 'host_not_allowed'
   | 'connection_failed';
 
 export interface ConnectFailure {

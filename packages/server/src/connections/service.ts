@@ -6,6 +6,7 @@ import { SecretKeyringError, type SecretKeyring, type SecretPlace } from '../sec
 import type { SqlValue, Store } from '../store/store.ts';
 import { classifyConnectFailure, type ConnectFailureReason } from './connect-errors.ts';
 import { SAMPLE_CONNECTION_ID, type ConnectionQueryRunner } from './query-runner.ts';
+import { hostRefusal, type HostAllowlist } from './host-allowlist.ts';
 import { queryTarget, querySampleStore, rowLimitExceeded, toQueryError } from './read-only-query.ts';
 import { targetClientConfig } from './target-client.ts';
 import { TargetPools } from './target-pools.ts';
@@ -150,7 +151,20 @@ export class ConnectionService implements ConnectionQueryRunner {
     private readonly keyring: SecretKeyring,
     /** Told when lazy re-encryption could not be written (the read itself still succeeds). */
     private readonly reportError: (error: unknown) => void = () => {},
+    /** TC_CONNECTION_HOSTS; every host when undefined. */
+    private readonly allowedHosts?: HostAllowlist,
   ) {}
+
+  /** A host the operator did not allow is refused where it is entered, naming the field and the setting. */
+  #checkHost(host: string | undefined): void {
+    if (host === undefined || !this.allowedHosts || this.allowedHosts.allows(host)) return;
+    throw new TcError('invalid_request', hostRefusal(host), [{ field: 'host', message: 'not in TC_CONNECTION_HOSTS' }]);
+  }
+
+  /** A saved connection whose host the operator has since removed from the list is not connected to. */
+  #hostNoLongerAllowed(settings: ConnectionSettings): string | undefined {
+    return this.allowedHosts && !this.allowedHosts.allows(settings.host) ? hostRefusal(settings.host) : undefined;
+  }
 
   async list(orgId: string): Promise<PublicConnection[]> {
     const rows = await this.store.query<ConnectionRow>(
@@ -168,6 +182,7 @@ export class ConnectionService implements ConnectionQueryRunner {
   async create(orgId: string, body: unknown): Promise<PublicConnection> {
     const fields = validateConnectionFields(body, 'create');
     const settings = fields.settings as ConnectionSettings;
+    this.#checkHost(settings.host);
     const id = `conn_${randomBytes(8).toString('hex')}`;
     const secret = fields.password.action === 'set' ? this.keyring.encryptSecret(fields.password.value, passwordPlace(orgId, id)) : null;
     try {
@@ -188,6 +203,7 @@ export class ConnectionService implements ConnectionQueryRunner {
     if (connectionId === SAMPLE_CONNECTION_ID) throw builtInIsReadOnly();
     const fields = validateConnectionFields(body, 'update');
     const { settings, password } = fields;
+    this.#checkHost(settings.host);
     const replaceSecret = password.action !== 'keep';
     const secret = password.action === 'set' ? this.keyring.encryptSecret(password.value, passwordPlace(orgId, connectionId)) : null;
     let rows: ConnectionRow[];
@@ -227,12 +243,16 @@ export class ConnectionService implements ConnectionQueryRunner {
   async test(orgId: string, target: ConnectionTestTarget): Promise<ConnectionTestResult> {
     if ('draft' in target) {
       const fields = validateConnectionFields(target.draft, 'draft');
+      this.#checkHost(fields.settings.host);
       return this.#probe(fields.settings as ConnectionSettings, fields.password.action === 'set' ? fields.password.value : undefined);
     }
     if (target.connectionId === SAMPLE_CONNECTION_ID) return this.#probeSample();
     const changes = target.changes === undefined ? undefined : validateConnectionFields(target.changes, 'update');
+    this.#checkHost(changes?.settings.host);
     const row = await this.#load(orgId, target.connectionId);
     const settings = { ...settingsOf(row), ...changes?.settings };
+    const refused = this.#hostNoLongerAllowed(settings);
+    if (refused) return { ok: false, reason: 'host_not_allowed', message: refused };
     let password: string | undefined;
     try {
       password = await this.#passwordFor(row, changes?.password ?? { action: 'keep' });
@@ -262,6 +282,8 @@ export class ConnectionService implements ConnectionQueryRunner {
     }
     const row = await this.#load(orgId, connectionId);
     const settings = settingsOf(row);
+    const refused = this.#hostNoLongerAllowed(settings);
+    if (refused) throw new TcError('connection_failed', `Connection "${row.name}": ${refused}`);
     let rows: Row[];
     try {
       const pool = await this.#pools.acquire(row.id, row.revision, async () =>

@@ -49,7 +49,7 @@ const TEST_RESULT = {
     latencyMs: { type: 'integer', description: 'When ok: connecting and one query.' },
     serverVersion: { type: 'string', description: 'When ok.' },
     reason: {
-      enum: ['host_unreachable', 'timeout', 'auth_failed', 'database_missing', 'tls_required', 'tls_unsupported', 'tls_failed', 'server_unavailable', 'secret_unavailable', 'connection_failed'],
+      enum: ['host_unreachable', 'timeout', 'auth_failed', 'database_missing', 'tls_required', 'tls_unsupported', 'tls_failed', 'server_unavailable', 'secret_unavailable', 'host_not_allowed', 'connection_failed'],
       description: 'When not ok.',
     },
     message: { type: 'string', description: 'When not ok: what to check.' },

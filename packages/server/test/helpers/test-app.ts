@@ -29,6 +29,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'silent',
     rateLimitPerMinute: 10_000,
     redisUrl: undefined,
+    connectionHosts: undefined,
     metricsToken: undefined,
     // Off in tests: a busy CI machine must not shed the suite's own requests.
     loadShedding: { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0, maxHeapUsedBytes: 0, maxRssBytes: 0 },

@@ -95,6 +95,20 @@ describe('<tc-ai-assistant> in Chromium against the real server', { timeout: 120
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // A copy of the answer's event stream as the page received it. (Chromium drops a streamed body from DevTools
+    // once the page has read it, so Playwright's response.text() cannot be relied on for it.)
+    await page.addInitScript(() => {
+      const streams: string[] = [];
+      (window as unknown as { assistantStreams: string[] }).assistantStreams = streams;
+      const fetchImpl = window.fetch.bind(window);
+      window.fetch = async (input, init) => {
+        const response = await fetchImpl(input, init);
+        if (!String(input instanceof Request ? input.url : input).endsWith('/embed/assistant/messages') || !response.body) return response;
+        const [forPage, forTest] = response.body.tee();
+        void new Response(forTest).text().then((text) => streams.push(text));
+        return new Response(forPage, { status: response.status, statusText: response.statusText, headers: response.headers });
+      };
+    });
     await page.goto(`${hostUrl}/europe`);
     await page.locator('#log li[data-event="tc-ready"]').waitFor({ timeout: 20_000 });
 
@@ -115,9 +129,7 @@ describe('<tc-ai-assistant> in Chromium against the real server', { timeout: 120
     });
     const input = page.locator('tc-ai-assistant textarea');
     await input.fill('Revenue by country in 2025');
-    const streamed = page.waitForResponse((response) => response.url().endsWith('/embed/assistant/messages'));
     await input.press('Enter');
-    const stream = await (await streamed).text();
 
     await page.locator('tc-ai-assistant [part~="answer"]').waitFor({ timeout: 20_000 });
     await page.waitForFunction(() => (document.querySelector('tc-ai-assistant')!.shadowRoot!.querySelector('[part~="answer"] canvas') as HTMLCanvasElement | null)?.width);
@@ -128,6 +140,8 @@ describe('<tc-ai-assistant> in Chromium against the real server', { timeout: 120
     for (const country of EUROPE) assert.match(text, new RegExp(`• ${country}: \\$[\\d,]+\\.\\d\\d`));
     const states = await page.evaluate(() => (window as unknown as { answerStates: string[] }).answerStates);
     assert.ok(states.at(-1)!.includes('United Kingdom'), 'the final text was shown');
+    await page.waitForFunction(() => (window as unknown as { assistantStreams: string[] }).assistantStreams.length > 0);
+    const [stream = ''] = await page.evaluate(() => (window as unknown as { assistantStreams: string[] }).assistantStreams);
     assert.ok((stream.match(/^event: delta$/gm) ?? []).length >= 2, `the answer came as several delta events:\n${stream}`);
     assert.match(stream, /^event: result$/m);
     assert.match(stream, /^event: done$/m);

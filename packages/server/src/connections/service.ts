@@ -6,7 +6,7 @@ import { SecretKeyringError, type SecretKeyring, type SecretPlace } from '../sec
 import type { SqlValue, Store } from '../store/store.ts';
 import { classifyConnectFailure, type ConnectFailureReason } from './connect-errors.ts';
 import { SAMPLE_CONNECTION_ID, type ConnectionQueryRunner } from './query-runner.ts';
-import { hostRefusal, type HostAllowlist } from './host-allowlist.ts';
+import { CONNECTION_HOSTS_VARIABLE, hostRefusal, type HostAllowlist } from './host-allowlist.ts';
 import { queryTarget, querySampleStore, rowLimitExceeded, toQueryError } from './read-only-query.ts';
 import { targetClientConfig } from './target-client.ts';
 import { TargetPools } from './target-pools.ts';
@@ -155,15 +155,15 @@ export class ConnectionService implements ConnectionQueryRunner {
     private readonly allowedHosts?: HostAllowlist,
   ) {}
 
-  /** A host the operator did not allow is refused where it is entered, naming the field and the setting. */
-  #checkHost(host: string | undefined): void {
-    if (host === undefined || !this.allowedHosts || this.allowedHosts.allows(host)) return;
-    throw new TcError('invalid_request', hostRefusal(host), [{ field: 'host', message: 'not in TC_CONNECTION_HOSTS' }]);
+  /** Why the operator's TC_CONNECTION_HOSTS refuses this host; undefined when it is allowed (or no list is set). */
+  #hostRefused(host: string): string | undefined {
+    return this.allowedHosts && !this.allowedHosts.allows(host) ? hostRefusal(host) : undefined;
   }
 
-  /** A saved connection whose host the operator has since removed from the list is not connected to. */
-  #hostNoLongerAllowed(settings: ConnectionSettings): string | undefined {
-    return this.allowedHosts && !this.allowedHosts.allows(settings.host) ? hostRefusal(settings.host) : undefined;
+  /** A host the operator did not allow is refused where it is entered, naming the field and the setting. */
+  #checkHost(host: string | undefined): void {
+    const refused = host === undefined ? undefined : this.#hostRefused(host);
+    if (refused) throw new TcError('invalid_request', refused, [{ field: 'host', message: `not in ${CONNECTION_HOSTS_VARIABLE}` }]);
   }
 
   async list(orgId: string): Promise<PublicConnection[]> {
@@ -251,7 +251,7 @@ export class ConnectionService implements ConnectionQueryRunner {
     this.#checkHost(changes?.settings.host);
     const row = await this.#load(orgId, target.connectionId);
     const settings = { ...settingsOf(row), ...changes?.settings };
-    const refused = this.#hostNoLongerAllowed(settings);
+    const refused = this.#hostRefused(settings.host);
     if (refused) return { ok: false, reason: 'host_not_allowed', message: refused };
     let password: string | undefined;
     try {
@@ -282,7 +282,7 @@ export class ConnectionService implements ConnectionQueryRunner {
     }
     const row = await this.#load(orgId, connectionId);
     const settings = settingsOf(row);
-    const refused = this.#hostNoLongerAllowed(settings);
+    const refused = this.#hostRefused(settings.host);
     if (refused) throw new TcError('connection_failed', `Connection "${row.name}": ${refused}`);
     let rows: Row[];
     try {

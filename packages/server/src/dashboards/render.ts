@@ -76,10 +76,13 @@ async function* inCompletionOrder<T>(promises: readonly Promise<T>[]): AsyncGene
   }
 }
 
-/** Every tile's rows for one caller; tiles that aggregate a whole table share its scan (QueryScope.runAll). */
-async function renderTiles(scope: QueryScope, tiles: readonly TileDefinition[], report: TileErrorReporter): Promise<TileView[]> {
-  const outcomes = await scope.runAll(tiles.map((tile) => ({ query: tile.query, field: `tile "${tile.id}" query` })));
-  return tiles.map((tile, index) => tileView(tile, outcomes[index]!, report));
+/**
+ * Starts every tile's query for one caller, one promise per tile in definition order (each settles as its query
+ * does, never rejects); tiles that aggregate a whole table share its scan (QueryScope.startAll).
+ */
+async function startTiles(scope: QueryScope, tiles: readonly TileDefinition[], report: TileErrorReporter): Promise<Promise<TileView>[]> {
+  const outcomes = await scope.startAll(tiles.map((tile) => ({ query: tile.query, field: `tile "${tile.id}" query` })));
+  return outcomes.map((outcome, index) => outcome.then((settled) => tileView(tiles[index]!, settled, report)));
 }
 
 /**
@@ -93,39 +96,33 @@ export class DashboardRenderer {
   ) {}
 
   async dashboard(orgId: string, dashboardId: string, attributes: unknown, report: TileErrorReporter): Promise<DashboardView> {
-    const dashboard = await this.dashboards.find(orgId, dashboardId);
-    if (!dashboard) throw dashboardNotFound(dashboardId);
-    const scope = this.executor.scope(orgId, attributes);
-    const tiles = await renderTiles(scope, dashboard.tiles, report);
-    return {
-      dashboard: { id: dashboard.id, title: dashboard.title, description: dashboard.description },
-      tiles,
-      generatedAt: new Date().toISOString(),
-    };
+    const { head, views } = await this.start(orgId, dashboardId, attributes, report);
+    return { dashboard: head.dashboard, tiles: await Promise.all(views), generatedAt: head.generatedAt };
   }
 
   /** The same dashboard, each tile handed over as soon as its query completes. */
   async dashboardStream(orgId: string, dashboardId: string, attributes: unknown, report: TileErrorReporter): Promise<DashboardStream> {
+    const { head, views } = await this.start(orgId, dashboardId, attributes, report);
+    return { head, tiles: inCompletionOrder(views) };
+  }
+
+  /** The dashboard's outline, and its tiles' queries under way. */
+  private async start(orgId: string, dashboardId: string, attributes: unknown, report: TileErrorReporter) {
     const dashboard = await this.dashboards.find(orgId, dashboardId);
     if (!dashboard) throw dashboardNotFound(dashboardId);
-    const outcomes = await this.executor
-      .scope(orgId, attributes)
-      .startAll(dashboard.tiles.map((tile) => ({ query: tile.query, field: `tile "${tile.id}" query` })));
-    const views = outcomes.map((outcome, index) => outcome.then((settled) => tileView(dashboard.tiles[index]!, settled, report)));
-    return {
-      head: {
-        dashboard: { id: dashboard.id, title: dashboard.title, description: dashboard.description },
-        tiles: dashboard.tiles.map(({ id, title, type, layout }) => ({ id, title, type, layout })),
-        generatedAt: new Date().toISOString(),
-      },
-      tiles: inCompletionOrder(views),
+    const views = await startTiles(this.executor.scope(orgId, attributes), dashboard.tiles, report);
+    const head: DashboardStream['head'] = {
+      dashboard: { id: dashboard.id, title: dashboard.title, description: dashboard.description },
+      tiles: dashboard.tiles.map(({ id, title, type, layout }) => ({ id, title, type, layout })),
+      generatedAt: new Date().toISOString(),
     };
+    return { head, views };
   }
 
   async chart(orgId: string, tileId: string, attributes: unknown, report: TileErrorReporter): Promise<ChartView> {
     const found = await this.dashboards.findTile(orgId, tileId);
     if (!found) throw chartNotFound(tileId);
-    const [tile] = await renderTiles(this.executor.scope(orgId, attributes), [found.tile], report);
-    return { dashboardId: found.dashboardId, tile: tile!, generatedAt: new Date().toISOString() };
+    const [tile] = await startTiles(this.executor.scope(orgId, attributes), [found.tile], report);
+    return { dashboardId: found.dashboardId, tile: await tile!, generatedAt: new Date().toISOString() };
   }
 }

@@ -56,18 +56,11 @@ export class QueryScope {
   }
 
   /**
-   * Runs several queries, each with its own outcome (one failing never fails another). Whole-table aggregates —
-   * measures without dimensions, e.g. a dashboard's KPI tiles — on one table with the same filters share one
-   * scan: a single SELECT of all their measures. Should that shared SELECT fail, each runs alone, so the failure
-   * stays with the query that caused it.
-   */
-  async runAll(queries: readonly { query: unknown; field: string }[]): Promise<PromiseSettledResult<QueryResult>[]> {
-    return Promise.all(await this.startAll(queries));
-  }
-
-  /**
-   * As runAll, but resolves as soon as every query has started, with one promise per query that settles when
-   * that query does (never rejects): a dashboard streams each tile as it is ready. Shared scans start first.
+   * Starts several queries, each with its own outcome (one failing never fails another), and resolves once all
+   * have started, with one promise per query that settles when that query does (never rejects): a dashboard
+   * streams each tile as it is ready. Whole-table aggregates — measures without dimensions, e.g. a dashboard's KPI
+   * tiles — on one table with the same filters share one scan: a single SELECT of all their measures, started
+   * first. Should that shared SELECT fail, each runs alone, so the failure stays with the query that caused it.
    */
   async startAll(queries: readonly { query: unknown; field: string }[]): Promise<Promise<PromiseSettledResult<QueryResult>>[]> {
     const prepared = await Promise.allSettled(queries.map(({ query, field }) => this.prepare(query, field)));

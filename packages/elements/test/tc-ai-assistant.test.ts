@@ -70,6 +70,49 @@ describe('<tc-ai-assistant>', () => {
     await waitUntil(() => (received as { conversationId?: string }).conversationId === 'c1', 'conversationId not sent', { timeout: 5000 });
   });
 
+  it('asks a question sent while the previous answer still streams once that answer ends, in the same conversation', async () => {
+    const received: { message: string; conversationId?: string }[] = [];
+    let finishFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (finishFirst = resolve));
+    server.assistant = (body) => {
+      received.push(body as { message: string; conversationId?: string });
+      return received.length === 1
+        ? { status: 200, stream: ['event: delta\ndata: {"text":"Europe sold the most."}\n\n', firstHeld, 'event: done\ndata: {"conversationId":"c1"}\n\n'] }
+        : { status: 200, stream: ['event: delta\ndata: {"text":"Latin America sold the least."}\n\nevent: done\ndata: {"conversationId":"c1"}\n\n'] };
+    };
+    const el = await fixture<TcAiAssistant>(html`<tc-ai-assistant server-url=${SERVER_URL} auth-token=${server.issue()}></tc-ai-assistant>`);
+    await ready(el);
+    await ask(el, 'Which region sold the most?');
+    await waitUntil(() => part(el, 'assistant-message')?.textContent?.includes('Europe sold the most.'), 'no first answer', { timeout: 5000 });
+
+    await ask(el, 'And the least?');
+    await el.updateComplete;
+    expect(part(el, 'queued-message')!.textContent).to.contain('And the least?');
+    expect((part(el, 'input') as HTMLTextAreaElement).value).to.equal('', 'the draft was taken');
+    expect(received).to.have.length(1, 'not sent before the first answer ends');
+
+    finishFirst();
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('[part~="assistant-message"]')[1]?.textContent?.includes('Latin America'), 'the waiting question was not asked', { timeout: 5000 });
+    expect(received[1]).to.deep.equal({ message: 'And the least?', conversationId: 'c1' });
+    expect(part(el, 'queued-message')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('gives a waiting question back to the draft when the answer before it is stopped', async () => {
+    server.assistant = () => ({ status: 200, stream: ['event: delta\ndata: {"text":"Working"}\n\n', new Promise(() => {})] });
+    const el = await fixture<TcAiAssistant>(html`<tc-ai-assistant server-url=${SERVER_URL} auth-token=${server.issue()}></tc-ai-assistant>`);
+    await ready(el);
+    await ask(el, 'Which region sold the most?');
+    await waitUntil(() => part(el, 'stop-button'), 'no stop button while streaming', { timeout: 5000 });
+    await ask(el, 'And the least?');
+    await el.updateComplete;
+    part(el, 'stop-button')!.click();
+    await el.updateComplete;
+    expect(part(el, 'queued-message')).to.equal(null);
+    expect((part(el, 'input') as HTMLTextAreaElement).value).to.equal('And the least?');
+    expect(server.count('/embed/assistant/messages', 'POST')).to.equal(1);
+  });
+
   it('shows a missing assistant endpoint (404) as an actionable error, not a crash', async () => {
     const el = await fixture<TcAiAssistant>(html`<tc-ai-assistant server-url=${SERVER_URL} auth-token=${server.issue()}></tc-ai-assistant>`);
     await ready(el);

@@ -44,6 +44,8 @@ export class AssistantChat implements ReactiveController {
   private answerAbort: AbortController | undefined;
   /** The question whose answer failed: "Try again" asks it again. */
   private failedQuestion: string | undefined;
+  /** Questions sent while an answer was still streaming: asked in order once it ends (a follow-up needs its conversation). */
+  private queued: string[] = [];
   private answers = 0;
   private readonly charts = new ChartTiles();
   private readonly suggestions: SuggestionsLoader;
@@ -65,19 +67,32 @@ export class AssistantChat implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    this.queued = [];
     this.answerAbort?.abort();
     this.charts.destroyAll();
   }
 
-  /** Sends the draft (or `text`: a suggestion, "Ask again") and streams the answer into a new assistant message. */
+  /**
+   * Sends the draft (or `text`: a suggestion, "Ask again") and streams the answer into a new assistant message.
+   * Sent while an answer is still streaming, the question waits its turn instead of being dropped.
+   */
   async send(text?: string): Promise<void> {
     const question = (text ?? this.draft).trim();
-    if (!question || this.streaming || this.session.status !== SessionStatus.ready) return;
+    if (!question || this.session.status !== SessionStatus.ready) return;
     if (question.length > MAX_MESSAGE_LENGTH) {
       this.fail(new EmbedError('invalid_request', `Questions are limited to ${MAX_MESSAGE_LENGTH} characters; shorten this one.`));
       return;
     }
     if (text === undefined) this.draft = '';
+    if (this.streaming) {
+      this.queued = [...this.queued, question];
+      this.host.requestUpdate();
+      return;
+    }
+    await this.ask(question);
+  }
+
+  private async ask(question: string): Promise<void> {
     this.answerError = undefined;
     this.failedQuestion = undefined;
     const answer: ChatMessage = { role: 'assistant', text: '', streaming: true, question };
@@ -117,6 +132,7 @@ export class AssistantChat implements ReactiveController {
       if (!abort.signal.aborted) {
         this.failedQuestion = question;
         this.fail(error);
+        this.unqueue();
       }
     } finally {
       answer.streaming = false;
@@ -125,6 +141,18 @@ export class AssistantChat implements ReactiveController {
       if (!answer.text && !answer.result) this.messages = this.messages.filter((message) => message !== answer);
       this.host.requestUpdate();
     }
+    const [next, ...rest] = this.queued;
+    if (next !== undefined && !this.streaming) {
+      this.queued = rest;
+      await this.ask(next);
+    }
+  }
+
+  /** Waiting questions go back into the draft (after a failure or Stop), so nothing typed is lost. */
+  private unqueue(): void {
+    if (this.queued.length === 0) return;
+    this.draft = [...this.queued, this.draft].filter((text) => text.trim()).join('\n');
+    this.queued = [];
   }
 
   private fail(error: unknown): void {
@@ -139,6 +167,7 @@ export class AssistantChat implements ReactiveController {
 
   private stop = (): void => {
     this.answerAbort?.abort();
+    this.unqueue();
     this.streaming = false;
     this.host.requestUpdate();
     this.host.renderRoot.querySelector('textarea')?.focus();
@@ -227,6 +256,10 @@ export class AssistantChat implements ReactiveController {
         ${this.messages.length === 0 ? html`<p class="msg hint">${ready ? 'Ask a question about your data.' : 'Connecting…'}</p>` : nothing}
         ${this.messages.length === 0 && ready ? this.renderSuggestions() : nothing}
         ${this.messages.map((message) => this.renderMessage(message, ready))}
+        ${this.queued.map(
+          (question) =>
+            html`<p part="message user-message queued-message" class="msg user queued"><span class="sr-only">You: </span>${question}<span class="queued-note"> · asked next</span></p>`,
+        )}
       </div>
       ${error ? renderError(error, this.retry) : nothing}
       <form part="form" @submit=${this.onSubmit}>

@@ -37,6 +37,12 @@ export const assistantStyles = css`
     background: var(--_bg);
     border: 1px solid var(--_border);
   }
+  /* A question waiting for the answer before it: outlined, not filled, with the same contrast as answers. */
+  .user.queued {
+    color: var(--_text);
+    background: var(--_bg);
+    border: 1px dashed var(--_accent);
+  }
   .hint,
   .typing {
     color: var(--_muted);

@@ -16,7 +16,8 @@ export interface RecordedRequest {
   token: string | undefined;
 }
 
-type Reply = { status: number; body?: unknown; headers?: Record<string, string>; stream?: string[] };
+/** `stream`: chunks sent in order; a promise in it holds the rest back until it settles (an answer still streaming). */
+type Reply = { status: number; body?: unknown; headers?: Record<string, string>; stream?: (string | Promise<unknown>)[] };
 
 /**
  * A stand-in tc-embed server behind a sinon stub of window.fetch, speaking the contract's shapes: sessions,
@@ -162,8 +163,11 @@ function json(reply: Reply): Response {
     const encoder = new TextEncoder();
     const chunks = reply.stream;
     const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+      async start(controller) {
+        for (const chunk of chunks) {
+          if (typeof chunk === 'string') controller.enqueue(encoder.encode(chunk));
+          else await chunk;
+        }
         controller.close();
       },
     });

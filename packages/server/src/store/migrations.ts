@@ -2,16 +2,17 @@ import type { Store } from './store.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 
 /**
- * Applies pending migrations in order, each in its own transaction. An advisory lock keeps two instances that
- * start together on one PostgreSQL from applying the same migration twice.
+ * Applies pending migrations in order, in one transaction. An advisory lock, taken before anything else (even the
+ * bookkeeping table's `create table if not exists`, which is not safe against a concurrent twin: two creators
+ * collide on pg_type's unique index), keeps two instances that start together on one PostgreSQL from racing.
  */
 export async function migrate(store: Store): Promise<{ applied: string[] }> {
   const applied: string[] = [];
-  await store.exec(
-    'create table if not exists schema_migrations (id text primary key, applied_at timestamptz not null default now())',
-  );
   await store.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock(7420151)');
+    await tx.query(
+      'create table if not exists schema_migrations (id text primary key, applied_at timestamptz not null default now())',
+    );
     const rows = await tx.query<{ id: string }>('select id from schema_migrations');
     const done = new Set(rows.map((row) => row.id));
     for (const migration of MIGRATIONS) {

@@ -18,17 +18,24 @@ function storeOver(counters: WindowCounters): FastifyRateLimitStoreCtor {
     }
 
     child(options: unknown): FastifyRateLimitStore {
-      // The plugin passes the route's merged limit options, the route itself under `routeInfo`.
-      const route = (options as { routeInfo?: { method?: unknown; url?: unknown } }).routeInfo;
+      // The plugin passes the merged limit options: a route's config names the route under `routeInfo`; a limiter
+      // made with app.rateLimit() / app.createRateLimit() gets an empty `routeInfo` and names itself in `name`.
+      const { routeInfo: route, name } = options as { routeInfo?: { method?: unknown; url?: unknown }; name?: unknown };
       const store = new CountersStore();
-      store.prefix = `${String(route?.method ?? '')}:${String(route?.url ?? '')}:`;
+      store.prefix = typeof name === 'string' ? `${name}:` : `${String(route?.method ?? '')}:${String(route?.url ?? '')}:`;
       return store;
     }
   };
 }
 
+/** Options for `app.rateLimit()` / `app.createRateLimit()` with the `name` their counters are kept under. */
+export function namedLimit<T extends object>(name: string, options: T): T {
+  return { ...options, name };
+}
+
 /**
- * Registers @fastify/rate-limit (routes opt in with `config.rateLimit`). With TC_REDIS_URL the counters live in
+ * Registers @fastify/rate-limit (routes opt in with `config.rateLimit`, or build a limiter with `app.rateLimit()` /
+ * `app.createRateLimit()` and a `name` that keeps its counters apart). With TC_REDIS_URL the counters live in
  * Redis and every instance shares one budget per key; without it, or while Redis does not answer, each instance
  * counts alone (see SharedWindowCounters). `skipOnError` stays false: the counters never fail, they fall back.
  * Returns the counters, for the other per-window budgets (the assistant's questions per user).

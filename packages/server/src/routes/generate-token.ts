@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { apiKeyIdHint } from '../apikeys/format.ts';
 import type { AuthenticatedApiKey } from '../apikeys/service.ts';
 import { TcError } from '../errors.ts';
+import { namedLimit } from '../http/rate-limit.ts';
 import type { RouteDocs } from '../openapi/route-docs.ts';
 import type { Services } from '../services.ts';
 
@@ -70,7 +70,8 @@ const GENERATE_TOKEN_DOCS: RouteDocs = {
   description:
     'Server to server only: the API key must never reach a browser. The organization comes from the API key. ' +
     'The key is checked before the body is read. Answers carry `Cache-Control: no-store`; there is no CORS. ' +
-    'Limited per API key per minute (`TC_RATE_LIMIT_PER_MINUTE`).',
+    'Limited per API key per minute (`TC_RATE_LIMIT_PER_MINUTE`), counted once the key authenticates; requests ' +
+    'without a valid key are limited per client address.',
   security: ['apiKey'],
   body: {
     schema: TOKEN_REQUEST_SCHEMA,
@@ -90,28 +91,41 @@ const GENERATE_TOKEN_DOCS: RouteDocs = {
 export async function generateTokenRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const authenticated = new WeakMap<FastifyRequest, AuthenticatedApiKey>();
 
+  const perMinute = { max: services.config.rateLimitPerMinute, timeWindow: 60_000 };
+  // Counted only once the key has authenticated: a key id is public (every token's `kid`) and a checksum is no
+  // secret, so a bucket picked from an unverified header would let anyone spend another integrator's budget.
+  const limitPerKey = app.rateLimit(
+    namedLimit('POST:/embed/generate-token', {
+      ...perMinute,
+      keyGenerator: (request: FastifyRequest) => `key:${authenticated.get(request)!.id}`,
+    }),
+  );
+  // Failed attempts (missing, malformed, unknown or revoked keys) spend a separate per-address budget.
+  const countFailure = app.createRateLimit(namedLimit('POST:/embed/generate-token:unauthenticated', perMinute));
+
   app.post(
     '/embed/generate-token',
     {
       bodyLimit: GENERATE_TOKEN_BODY_LIMIT,
-      config: {
-        openapi: GENERATE_TOKEN_DOCS,
-        rateLimit: {
-          max: services.config.rateLimitPerMinute,
-          timeWindow: 60_000,
-          // One bucket per API key id (parsed, not trusted); requests without a well-formed key share the IP's.
-          keyGenerator: (request) => {
-            const header = request.headers['x-api-key'];
-            const id = typeof header === 'string' ? apiKeyIdHint(header.trim()) : undefined;
-            return id ? `key:${id}` : `ip:${request.ip}`;
-          },
-        },
-      },
+      config: { openapi: GENERATE_TOKEN_DOCS },
       // The key is checked before the body is read: an unauthenticated caller gets 401 whatever it sends.
       preParsing: async (request, reply) => {
         void reply.header('cache-control', 'no-store');
-        const apiKey = await services.apiKeys.authenticate(singleApiKeyHeader(request.headers['x-api-key']));
+        let apiKey: AuthenticatedApiKey;
+        try {
+          apiKey = await services.apiKeys.authenticate(singleApiKeyHeader(request.headers['x-api-key']));
+        } catch (error) {
+          const failures = await countFailure(request);
+          if (!failures.isAllowed && failures.isExceeded) {
+            throw Object.assign(
+              new TcError('rate_limited', `Too many requests without a valid API key from this address; retry in ${failures.ttlInSeconds} seconds.`),
+              { retryAfterSeconds: Math.max(1, failures.ttlInSeconds) },
+            );
+          }
+          throw error;
+        }
         authenticated.set(request, apiKey);
+        await limitPerKey.call(app, request, reply);
       },
     },
     async (request) => {

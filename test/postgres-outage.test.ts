@@ -8,6 +8,8 @@ import { startServerProcess, type ServerProcess } from './helpers/server-process
 
 const DEMO_ORIGIN = 'http://localhost:3000';
 const RECOVERY_LIMIT_MS = 5000;
+// The server's bound on one unanswered store query (TC_DATABASE_QUERY_TIMEOUT_MS) in this file.
+const QUERY_TIMEOUT_MS = 2000;
 const availability = privatePostgresAvailability();
 
 type Phase = 'before' | 'stopping' | 'outage' | 'after';
@@ -55,6 +57,7 @@ describe('the PostgreSQL store stops during traffic', { skip: availability.avail
       TC_MASTER_KEY: randomBytes(32).toString('base64'),
       TC_SECRET_KEYS: `v1:${randomBytes(32).toString('base64')}`,
       TC_ADMIN_PASSWORD: 'outage-test-password',
+      TC_DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
     });
     const login = await call('/api/auth/login', {
       method: 'POST',
@@ -188,5 +191,57 @@ describe('the PostgreSQL store stops during traffic', { skip: availability.avail
       }
     }
     assert.equal((await mint(uncachedKey)).status, 200, 'the key first needed during the outage works now');
+  });
+
+  it('answers 503 within a bound, never hangs, while the database stops answering without closing connections', async (t) => {
+    // A request fails at its first stuck step: one query (QUERY_TIMEOUT_MS) or one wait for a connection (same bound).
+    const answerLimitMs = 2 * QUERY_TIMEOUT_MS + 2000;
+    const timed = async (kind: string, send: () => Promise<Response>) => {
+      const started = Date.now();
+      const response = await send();
+      return { kind, status: response.status, body: await response.text(), retryAfter: response.headers.get('retry-after'), ms: Date.now() - started };
+    };
+    const probes = [
+      () => timed('list keys', () => admin('/api/api-keys')),
+      () => timed('readyz', () => call('/readyz')),
+      () => timed('create key', () => admin('/api/api-keys', { method: 'POST', body: JSON.stringify({ name: `frozen-${Date.now()}` }) })),
+      () => timed('session', () => call('/embed/session', { method: 'POST', headers: { authorization: `Bearer ${token}`, origin: DEMO_ORIGIN } })),
+    ];
+    assert.equal((await probes[0]!()).status, 200);
+
+    cluster.freeze();
+    const frozenAt = Date.now();
+    const during: Awaited<ReturnType<typeof timed>>[] = [];
+    try {
+      // Several requests at once, twice over, for about as long as two query timeouts and more.
+      while (Date.now() - frozenAt < 2 * QUERY_TIMEOUT_MS + 1000) {
+        during.push(...(await Promise.all(probes.map((probe) => probe()))));
+      }
+    } finally {
+      cluster.thaw();
+    }
+    const thawedAt = Date.now();
+    let recoveredAfterMs: number | undefined;
+    while (recoveredAfterMs === undefined && Date.now() - thawedAt < RECOVERY_LIMIT_MS + 5000) {
+      if ((await probes[0]!()).status === 200) recoveredAfterMs = Date.now() - thawedAt;
+      else await sleep(50);
+    }
+    t.diagnostic(`while frozen: ${during.map((o) => `${o.kind} ${o.status} in ${o.ms} ms`).join('; ')}; recovered ${recoveredAfterMs} ms after SIGCONT`);
+
+    for (const outcome of during) {
+      const label = `${outcome.kind} → ${outcome.status} after ${outcome.ms} ms: ${outcome.body.slice(0, 200)}`;
+      assert.ok(outcome.ms <= answerLimitMs, `answered within ${answerLimitMs} ms: ${label}`);
+      assert.ok([200, 201, 503].includes(outcome.status), label);
+      if (outcome.status === 503) {
+        assert.equal((JSON.parse(outcome.body) as { error: { code: string } }).error.code, 'service_unavailable', label);
+        assert.ok(Number(outcome.retryAfter) > 0, `Retry-After on ${label}`);
+      }
+    }
+    for (const kind of ['list keys', 'readyz', 'create key']) {
+      assert.ok(during.some((o) => o.kind === kind && o.status === 503), `${kind} answered 503 while the database was frozen`);
+    }
+    assert.ok(recoveredAfterMs !== undefined && recoveredAfterMs <= RECOVERY_LIMIT_MS, `recovered after ${recoveredAfterMs} ms`);
+    for (const probe of probes) assert.ok((await probe()).status < 300, 'everything succeeds again after SIGCONT');
+    assert.equal(server.child.exitCode, null, 'the server is still running');
   });
 });

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './server-process.ts';
@@ -34,7 +34,31 @@ export interface PrivatePostgres {
   start(): Promise<void>;
   /** Fast shutdown: open sessions are terminated, as in a failover or a crash of the database host. */
   stop(): Promise<void>;
+  /**
+   * SIGSTOP to the postmaster and every backend: the database stops answering while its connections stay open
+   * (a hung host, a stalled disk). thaw() sends SIGCONT.
+   */
+  freeze(): void;
+  thaw(): void;
   destroy(): Promise<void>;
+}
+
+/** The postmaster's pid (first line of postmaster.pid) and its children's, read from /proc. */
+function clusterPids(dataDir: string): number[] {
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the parenthesised command name: state, ppid, …
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmaster) children.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return [postmaster, ...children];
 }
 
 /**
@@ -73,8 +97,20 @@ export async function createPrivatePostgres(): Promise<PrivatePostgres> {
       await run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '30', 'stop']);
       running = false;
     },
+    freeze() {
+      // The postmaster first, so that it starts no backend that would escape the stop.
+      for (const pid of clusterPids(dataDir)) process.kill(pid, 'SIGSTOP');
+    },
+    thaw() {
+      for (const pid of clusterPids(dataDir)) process.kill(pid, 'SIGCONT');
+    },
     async destroy() {
       if (running) {
+        try {
+          cluster.thaw();
+        } catch {
+          // not running
+        }
         try {
           await run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
         } catch {

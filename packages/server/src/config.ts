@@ -20,6 +20,8 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** TC_DATABASE_QUERY_TIMEOUT_MS: a PostgreSQL store query unanswered this long fails with 503 (default 5000). */
+  databaseQueryTimeoutMs?: number;
   /** 32 bytes; every per-API-key token key is derived from it. */
   masterKey: Buffer;
   /** Keyring for connection secrets, newest first. */
@@ -173,6 +175,7 @@ function parseMetricsToken(raw: string | undefined): string | undefined {
 }
 
 const DEFAULT_RETENTION_DAYS = 30;
+const DEFAULT_DATABASE_QUERY_TIMEOUT_MS = 5000;
 const MAX_RETENTION_DAYS = 3650;
 const DEFAULT_LLM_TIMEOUT_MS = 20_000;
 const DEFAULT_QUESTIONS_PER_MINUTE = 60;
@@ -280,6 +283,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl,
     dataDir,
     databaseUrl,
+    databaseQueryTimeoutMs: parseWholeNumber(env, 'TC_DATABASE_QUERY_TIMEOUT_MS', DEFAULT_DATABASE_QUERY_TIMEOUT_MS, 100, 600_000, 'milliseconds'),
     masterKey,
     secretKeys,
     adminEmail,

@@ -16,7 +16,7 @@ export interface OpenedStore {
 /** PostgreSQL when DATABASE_URL is set, else PGlite in `<dataDir>/pgdata` (owned by one process at a time). */
 export async function openConfiguredStore(config: Config, purpose: string): Promise<OpenedStore> {
   if (config.databaseUrl) {
-    const store = await openPostgresStore({ connectionString: config.databaseUrl });
+    const store = await openPostgresStore({ connectionString: config.databaseUrl, queryTimeoutMs: config.databaseQueryTimeoutMs });
     const { applied } = await migrate(store);
     return { store, lock: undefined, migrationsApplied: applied };
   }

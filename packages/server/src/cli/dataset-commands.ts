@@ -1,13 +1,23 @@
 import { readFileSync, statSync } from 'node:fs';
+import { TableRegistration } from '../datasets/registration.ts';
 import { describePolicy } from '../rls/rules.ts';
 import type { Handler } from './commands.ts';
 import type { CommandKit } from './connection-commands.ts';
 
 export const DATASET_OPTIONS = {
   file: { type: 'string' },
+  connection: { type: 'string' },
+  schema: { type: 'string' },
+  table: { type: 'string' },
+  label: { type: 'string' },
+  id: { type: 'string' },
 } as const;
 
 export const DATASET_USAGE = `  tables list                             list dataset tables and their access mode
+  tables available --connection ID        list the tables and views of a connection's database
+  tables add --connection ID --schema S --table T [--label L] [--id ID]
+                                          register a table of a connection (columns read from the database)
+  tables remove TABLE                     remove a table, its metadata and rules (not while dashboards use it)
   rules list TABLE                        show a table's row-level access rules
   rules set TABLE --file rules.json       replace a table's rules: {"mode": "rules", "rules": {"combinator": "and", "rules": […]}}
   dashboards list | show ID               list dashboards, or print one's definition (JSON, importable)
@@ -52,6 +62,51 @@ export function registerDatasetCommands(kit: CommandKit): void {
       }),
     );
     return { json: tables, text: kit.table(rows, ['id', 'label', 'connection', 'columns', 'access']) };
+  });
+
+  const ADD_EXAMPLE = 'tc-embed tables add --connection ID --schema SCHEMA --table TABLE [--label LABEL]';
+  const requireOption = (values: Values, name: 'connection' | 'schema' | 'table', example: string): string => {
+    const value = values[name];
+    if (typeof value !== 'string' || value === '') throw new kit.UsageError(`--${name} is required: ${example}`);
+    return value;
+  };
+
+  kit.register('tables available', async ({ services, orgId, values }) => {
+    const connectionId = requireOption(values, 'connection', 'tc-embed tables available --connection ID');
+    const result = await new TableRegistration(services.connections, services.datasets).available(await orgId(), connectionId);
+    const rows = result.tables.map((table) => ({
+      schema: table.schema,
+      name: table.name,
+      kind: table.kind,
+      columns: table.columns.length,
+      registered: table.registeredAs.join(', ') || '-',
+    }));
+    const more = result.truncated ? '\n(more tables exist than are listed)' : '';
+    return { json: result, text: rows.length === 0 ? 'No tables found (or the connection user may read none).' : `${kit.table(rows, ['schema', 'name', 'kind', 'columns', 'registered'])}${more}` };
+  });
+
+  kit.register('tables add', async ({ services, orgId, values }) => {
+    const body = {
+      connectionId: requireOption(values, 'connection', ADD_EXAMPLE),
+      schema: requireOption(values, 'schema', ADD_EXAMPLE),
+      table: requireOption(values, 'table', ADD_EXAMPLE),
+      ...(typeof values.label === 'string' ? { label: values.label } : {}),
+      ...(typeof values.id === 'string' ? { id: values.id } : {}),
+    };
+    const table = await new TableRegistration(services.connections, services.datasets).add(await orgId(), body);
+    const skipped = table.skippedColumns.length === 0 ? '' : `\nskipped: ${table.skippedColumns.map((column) => `${column.name} (${column.dataType})`).join(', ')}`;
+    return {
+      json: table,
+      text:
+        `Registered table ${table.id} "${table.label}" (${table.columns.length} columns) from ${table.schemaName}.${table.tableName}.${skipped}\n` +
+        `No rows are visible to embed users until you set its rules: tc-embed rules set ${table.id} --file rules.json`,
+    };
+  });
+
+  kit.register('tables remove', async ({ services, orgId, positionals }) => {
+    const tableId = requireId(positionals[0], 'table id', 'tc-embed tables remove TABLE');
+    const removed = await new TableRegistration(services.connections, services.datasets).remove(await orgId(), tableId);
+    return { json: removed, text: `Removed table ${tableId}, its column metadata and access rules.` };
   });
 
   kit.register('rules list', async ({ services, orgId, positionals }) => {

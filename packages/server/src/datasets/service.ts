@@ -1,5 +1,5 @@
 import { SAMPLE_CONNECTION_ID } from '../connections/query-runner.ts';
-import { invalidRequest, notFound } from '../errors.ts';
+import { TcError, invalidRequest, notFound } from '../errors.ts';
 import { SAMPLE_SCHEMA } from '../sample/sample-data.ts';
 import { SQL_IDENTIFIER } from '../sql/params.ts';
 import type { Store } from '../store/store.ts';
@@ -70,6 +70,9 @@ export function isPermittedLocation(table: Pick<DatasetTable, 'connectionId' | '
   return table.connectionId !== SAMPLE_CONNECTION_ID || table.schemaName === SAMPLE_SCHEMA;
 }
 
+const tableIdTaken = (id: string) =>
+  new TcError('conflict', `A table with id "${id}" already exists in this organization; choose another id.`, [{ field: 'id', message: 'already exists' }]);
+
 function parseSynonyms(value: unknown, field: string): string[] {
   const items = expectArray(value, field, MAX_SYNONYMS);
   const synonyms = items.map((item, i) => expectString(item, `${field}[${i}]`, { min: 0, max: MAX_SYNONYM }).trim());
@@ -130,8 +133,11 @@ export class DatasetService {
     return table;
   }
 
-  /** Creates or replaces a table's structure; existing wording of columns that remain is kept. */
-  async register(orgId: string, definition: DatasetTableDefinition): Promise<DatasetTable> {
+  /**
+   * Creates or replaces a table's structure; existing wording of columns that remain is kept. With
+   * `createOnly`, an id already in use is a conflict instead (POST /api/tables never replaces a table).
+   */
+  async register(orgId: string, definition: DatasetTableDefinition, options: { createOnly?: boolean } = {}): Promise<DatasetTable> {
     if (!RESOURCE_ID.test(definition.id)) throw invalidRequest('id', 'A table id is lowercase letters, digits, "-" or "_".');
     for (const [field, value] of [['schemaName', definition.schemaName], ['tableName', definition.tableName]] as const) {
       if (!SQL_IDENTIFIER.test(value)) throw invalidRequest(field, `${field} must be a plain SQL identifier.`);
@@ -144,13 +150,15 @@ export class DatasetService {
       if (!COLUMN_TYPES.includes(column.type)) throw invalidRequest(`columns[${i}].type`, `type must be one of ${COLUMN_TYPES.join(', ')}.`);
     });
     await this.store.transaction(async (tx) => {
-      await tx.query(
+      const [written] = await tx.query(
         `insert into dataset_tables (org_id, id, connection_id, schema_name, table_name, label, description)
          values ($1, $2, $3, $4, $5, $6, $7)
-         on conflict (org_id, id) do update set connection_id = excluded.connection_id, schema_name = excluded.schema_name,
-           table_name = excluded.table_name, updated_at = now()`,
+         on conflict (org_id, id) do ${options.createOnly ? 'nothing' : `update set connection_id = excluded.connection_id, schema_name = excluded.schema_name,
+           table_name = excluded.table_name, updated_at = now()`}
+         returning id`,
         [orgId, definition.id, definition.connectionId, definition.schemaName, definition.tableName, definition.label, definition.description ?? ''],
       );
+      if (!written) throw tableIdTaken(definition.id);
       await tx.query('delete from dataset_columns where org_id = $1 and table_id = $2 and not (name = any($3::text[]))', [
         orgId,
         definition.id,
@@ -177,6 +185,37 @@ export class DatasetService {
       }
     });
     return this.get(orgId, definition.id);
+  }
+
+  /** The tables registered for one place of one connection (normally none or one). */
+  async findByLocation(orgId: string, connectionId: string, schemaName: string, tableName: string): Promise<string[]> {
+    const rows = await this.store.query<{ id: string }>(
+      'select id from dataset_tables where org_id = $1 and connection_id = $2 and schema_name = $3 and table_name = $4 order by id',
+      [orgId, connectionId, schemaName, tableName],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * DELETE /api/tables/:id — the table, its columns and its access rules. A table that dashboard tiles query is
+   * refused, naming the dashboards: removing it would break them for every embed user.
+   */
+  async remove(orgId: string, tableId: string): Promise<{ removed: string }> {
+    await this.store.transaction(async (tx) => {
+      const users = await tx.query<{ dashboard_id: string }>(
+        `select distinct dashboard_id from dashboard_tiles where org_id = $1 and definition -> 'query' ->> 'table' = $2 order by dashboard_id`,
+        [orgId, tableId],
+      );
+      if (users.length > 0) {
+        const names = users.map((row) => `"${row.dashboard_id}"`).join(', ');
+        throw new TcError('conflict', `Table "${tableId}" is used by dashboard ${names}; remove those tiles or dashboards first.`, [
+          { field: 'id', message: `used by dashboard ${names}` },
+        ]);
+      }
+      const rows = await tx.query('delete from dataset_tables where org_id = $1 and id = $2 returning id', [orgId, tableId]);
+      if (rows.length === 0) throw notFound(`Table "${tableId.slice(0, 64)}"`);
+    });
+    return { removed: tableId };
   }
 
   /** PATCH /api/tables/:id — label and description. */

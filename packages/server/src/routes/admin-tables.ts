@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../http/admin-guard.ts';
+import { TableRegistration } from '../datasets/registration.ts';
 import type { Services } from '../services.ts';
 import { parseTokenAttributes } from '../tokens/token-request.ts';
 import { expectObject } from '../validation/input.ts';
@@ -12,12 +13,13 @@ import {
   PREVIEW_RULES_DOCS,
   PUT_RULES_DOCS,
 } from './dataset-route-docs.ts';
+import { DELETE_TABLE_DOCS, LIST_CONNECTION_TABLES_DOCS, REGISTER_TABLE_DOCS } from './table-registration-docs.ts';
 
 type TableParams = { Params: { id: string } };
 
 /**
- * Databases › tables: the metadata of each table (labels, descriptions, synonyms, formats), its row-level
- * access rules, and a preview of what a user with given attributes would see.
+ * Databases › tables: registering a connection's tables, the metadata of each table (labels, descriptions,
+ * synonyms, formats), its row-level access rules, and a preview of what a user with given attributes would see.
  */
 export async function adminTableRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const guard = requireAdmin(services);
@@ -25,6 +27,21 @@ export async function adminTableRoutes(app: FastifyInstance, { services }: { ser
   app.get('/api/tables', { preHandler: guard, config: { openapi: LIST_TABLES_DOCS } }, async (request) => ({
     tables: await services.datasets.list(request.admin!.orgId),
   }));
+
+  // Registering a connection's tables: list what its database holds, add one, remove one.
+  const registration = new TableRegistration(services.connections, services.datasets);
+
+  app.get<TableParams>('/api/connections/:id/tables', { preHandler: guard, config: { openapi: LIST_CONNECTION_TABLES_DOCS } }, async (request) =>
+    registration.available(request.admin!.orgId, request.params.id),
+  );
+
+  app.post('/api/tables', { preHandler: guard, bodyLimit: 64 * 1024, config: { openapi: REGISTER_TABLE_DOCS } }, async (request, reply) =>
+    reply.status(201).send(await registration.add(request.admin!.orgId, request.body)),
+  );
+
+  app.delete<TableParams>('/api/tables/:id', { preHandler: guard, config: { openapi: DELETE_TABLE_DOCS } }, async (request) =>
+    registration.remove(request.admin!.orgId, request.params.id),
+  );
 
   app.get<TableParams>('/api/tables/:id', { preHandler: guard, config: { openapi: GET_TABLE_DOCS } }, async (request) =>
     services.datasets.get(request.admin!.orgId, request.params.id),

@@ -144,7 +144,7 @@ const COLUMN: JsonSchema = {
   },
 };
 
-const TABLE: JsonSchema = {
+export const TABLE: JsonSchema = {
   type: 'object',
   required: ['id', 'connectionId', 'schemaName', 'tableName', 'label', 'description', 'columns', 'updatedAt'],
   properties: {

@@ -46,6 +46,9 @@ export class TokenSessionController implements ReactiveController {
   #reportedError: string | undefined;
   /** onReady already ran for the verification in flight: its 'ready' must not start a second load. */
   #loadedDuringVerification = false;
+  /** Missing settings are reported only once the page had its chance to set them (see settingsGrace). */
+  #graceOver = false;
+  #waitingForSettings = false;
 
   constructor(host: TcElement, options: SessionControllerOptions) {
     this.#host = host;
@@ -92,6 +95,13 @@ export class TokenSessionController implements ReactiveController {
     const settings = this.#options.settings();
     const fetchToken = settings.fetchToken ?? defaults.fetchToken;
     const token = settings.authToken || undefined;
+    const missing = !(settings.serverUrl || defaults.serverUrl) || (!token && !fetchToken);
+    if (missing && !this.#graceOver) {
+      // The documented page sets fetchToken (or calls configure()) in a script after embed.js, which runs after
+      // this first update: wait for it rather than flash an error.
+      this.#waitForSettings();
+      return;
+    }
     let serverUrl: string;
     try {
       serverUrl = normalizeServerUrl(settings.serverUrl || defaults.serverUrl);
@@ -114,6 +124,16 @@ export class TokenSessionController implements ReactiveController {
       this.#offeredToken = token;
       void this.#session.useToken(token);
     }
+  }
+
+  #waitForSettings(): void {
+    if (this.#waitingForSettings) return;
+    this.#waitingForSettings = true;
+    void settingsGrace().then(() => {
+      this.#waitingForSettings = false;
+      this.#graceOver = true;
+      this.#host.requestUpdate();
+    });
   }
 
   #attach(session: TokenSession, identity: FetchToken | string | undefined, token: string | undefined): void {
@@ -194,4 +214,20 @@ export class TokenSessionController implements ReactiveController {
   #later(task: () => void): void {
     queueMicrotask(task);
   }
+}
+
+/** How long after the page's scripts have run an element still waits for its token or server settings. */
+export const SETTINGS_GRACE_MS = 50;
+
+/**
+ * Resolves once the page's own scripts had their turn: after DOMContentLoaded (every classic and module script
+ * in the markup has run by then, including the one after embed.js that sets fetchToken), plus a short grace
+ * for code that sets them in a later task (an element created and appended by script, a framework's effect).
+ */
+function settingsGrace(): Promise<void> {
+  const parsed =
+    document.readyState === 'loading'
+      ? new Promise<void>((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }))
+      : Promise.resolve();
+  return parsed.then(() => new Promise<void>((resolve) => setTimeout(resolve, SETTINGS_GRACE_MS)));
 }

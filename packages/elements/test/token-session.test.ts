@@ -73,6 +73,97 @@ describe('TokenSession', () => {
     });
   });
 
+  describe('first token from a failing fetchToken', () => {
+    /** fetchToken as `fetch(url).then((r) => r.json())` against a host backend that is down `failures` times. */
+    function flakyEndpoint(failures: number): sinon.SinonSpy<[], Promise<string>> {
+      let calls = 0;
+      return sinon.fake(async () => {
+        if (++calls <= failures) throw new TypeError('Failed to fetch');
+        return server.issue(3600);
+      });
+    }
+
+    it('shows the failure once and keeps retrying with capped backoff until a fetch succeeds', async () => {
+      const fetchToken = flakyEndpoint(3);
+      const s = start({ fetchToken });
+      await settle(clock);
+      expect(s.status).to.equal(SessionStatus.failed);
+      expect(s.error?.code).to.equal('token_refresh_failed');
+      expect(s.error?.message).to.contain('Failed to fetch');
+      // random() is 0: retries after 750 ms, then 1.5 s, then 3 s.
+      await advance(clock, 749);
+      expect(fetchToken.callCount).to.equal(1);
+      await advance(clock, 1);
+      expect(fetchToken.callCount).to.equal(2);
+      await advance(clock, 1500);
+      expect(fetchToken.callCount).to.equal(3);
+      expect(s.status).to.equal(SessionStatus.failed);
+      await advance(clock, 3000);
+      expect(fetchToken.callCount).to.equal(4);
+      expect(s.status).to.equal(SessionStatus.ready);
+      expect(s.error).to.equal(undefined);
+      expect(events.filter((type) => type === 'error')).to.have.length(1);
+      expect(events.filter((type) => type === 'ready')).to.have.length(1);
+    });
+
+    it('caps the backoff at 30 s', async () => {
+      const fetchToken = flakyEndpoint(Number.POSITIVE_INFINITY);
+      start({ fetchToken });
+      await settle(clock);
+      // 0.75 + 1.5 + 3 + 6 + 12 + 22.5 (24 s capped at 30 s × 0.75) s, then every 22.5 s.
+      await advance(clock, 45_750);
+      expect(fetchToken.callCount).to.equal(7);
+      await advance(clock, 22_500);
+      expect(fetchToken.callCount).to.equal(8);
+    });
+
+    it('tries again at once on online, pageshow and visibilitychange', async () => {
+      let down = true;
+      const fetchToken = sinon.fake(async () => {
+        if (down) throw new TypeError('Failed to fetch');
+        return server.issue(3600);
+      });
+      const s = start({ fetchToken });
+      await settle(clock);
+      await advance(clock, 750);
+      expect(fetchToken.callCount).to.equal(2);
+      // The next retry is 1.5 s away; each wake-up asks now.
+      window.dispatchEvent(new Event('pageshow'));
+      await settle(clock);
+      expect(fetchToken.callCount).to.equal(3);
+      document.dispatchEvent(new Event('visibilitychange'));
+      await settle(clock);
+      expect(fetchToken.callCount).to.equal(4);
+      down = false;
+      window.dispatchEvent(new Event('online'));
+      await settle(clock);
+      expect(fetchToken.callCount).to.equal(5);
+      expect(s.status).to.equal(SessionStatus.ready);
+    });
+
+    it('retries a stale first token whose replacement failed', async () => {
+      const stale = server.issue(60);
+      await advance(clock, 61 * SECOND);
+      const fetchToken = flakyEndpoint(1);
+      const s = start({ token: stale, fetchToken });
+      await settle(clock);
+      expect(s.status).to.equal(SessionStatus.failed);
+      await advance(clock, 750);
+      expect(s.status).to.equal(SessionStatus.ready);
+    });
+
+    it('names the code and message of an error answer that fetchToken passed on as the token', async () => {
+      let answer: unknown = { error: { code: 'unauthorized', message: 'Sign in first.' } };
+      const s = start({ fetchToken: async () => answer as string });
+      await settle(clock);
+      expect(s.error?.code).to.equal('token_refresh_failed');
+      expect(s.error?.message).to.contain('Your token endpoint answered: unauthorized: Sign in first.');
+      answer = { token: server.issue(3600), expiresAt: 'later' };
+      await advance(clock, 750);
+      expect(s.status).to.equal(SessionStatus.ready);
+    });
+  });
+
   describe('refresh timing', () => {
     it('renews a 1-minute token at about 30 s, once, and then keeps a steady rhythm', async () => {
       const fetchToken = sinon.fake(async () => server.issue(60));

@@ -201,6 +201,11 @@ export class TokenSession {
       this.retry();
       return;
     }
+    if (this.#awaitingFirstToken()) {
+      // The host's token endpoint failed for the first token (offline, its backend briefly down): try now.
+      void this.refresh();
+      return;
+    }
     if (this.status !== SessionStatus.ready && this.status !== SessionStatus.expired) return;
     if (this.status === SessionStatus.expired && !this.fetchToken) return;
     const now = this.#now();
@@ -216,7 +221,9 @@ export class TokenSession {
   /** A user's "Try again": starts over after a failure, renews after expiry. */
   retry(): void {
     if (this.#disposed) return;
-    if (this.status === SessionStatus.failed) {
+    if (this.#awaitingFirstToken()) {
+      void this.refresh();
+    } else if (this.status === SessionStatus.failed) {
       this.#started = undefined;
       this.#failedAttempts = 0;
       void this.start();
@@ -303,6 +310,10 @@ export class TokenSession {
     } finally {
       clearTimeout(timer);
     }
+    const answered = endpointError(result);
+    if (answered) {
+      throw new EmbedError('token_refresh_failed', `fetchToken resolved to an error instead of a token. Your token endpoint answered: ${answered}`);
+    }
     const token = typeof result === 'object' && result !== null && 'token' in result ? (result as { token: unknown }).token : result;
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH || /\s/.test(token)) {
       throw new EmbedError('token_refresh_failed', 'fetchToken must resolve to the token string from POST /embed/generate-token (or its {token} answer).');
@@ -351,6 +362,10 @@ export class TokenSession {
 
   #onRenewalFailure(error: EmbedError): void {
     if (this.#disposed) return;
+    if (error.code === 'token_refresh_failed' && this.info === undefined) {
+      this.#retryFirstToken(error);
+      return;
+    }
     // Without a first token there is nothing to show or keep; a permanent error cannot be retried away.
     if (isPermanent(error) || (this.status !== SessionStatus.ready && this.status !== SessionStatus.expired)) {
       this.#fail(error);
@@ -370,6 +385,28 @@ export class TokenSession {
     }
     this.#renewAtMs = now + delay;
     this.#arm(delay, this.#expiresAtMs - now);
+  }
+
+  /**
+   * fetchToken failed before any token was verified: the session shows the failure (status `failed`, one
+   * tc-error) but keeps asking with the capped backoff, and at once on wake-up; the first success makes it ready.
+   */
+  #retryFirstToken(error: EmbedError): void {
+    this.#clearTimers();
+    this.error = error;
+    if (this.#failedAttempts === 0) {
+      this.#setStatus(SessionStatus.failed);
+      this.#emit({ type: 'error', error });
+    }
+    const delay = retryDelayMs(this.#failedAttempts, this.#random());
+    this.#failedAttempts++;
+    this.#renewAtMs = this.#now() + delay;
+    this.#renewTimer = setTimeout(() => void this.refresh(), delay);
+  }
+
+  /** Failed only because fetchToken has not given a first token yet (retried by itself, see #retryFirstToken). */
+  #awaitingFirstToken(): boolean {
+    return this.status === SessionStatus.failed && this.info === undefined && this.error?.code === 'token_refresh_failed' && this.fetchToken !== undefined;
   }
 
   #arm(renewInMs: number, expireInMs: number): void {
@@ -432,4 +469,23 @@ function discard(response: Promise<Response> | undefined): void {
 function asEmbedError(error: unknown): EmbedError {
   if (error instanceof EmbedError) return error;
   return new EmbedError('invalid_response', error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * `fetch(url).then((r) => r.json())` turns the host backend's 401/503 into `{error: {code, message}}` (the
+ * contract's shape, also what @tc-embed/node's handlers answer): its code and message, for the error shown.
+ */
+function endpointError(result: unknown): string | undefined {
+  if (typeof result !== 'object' || result === null || !('error' in result)) return undefined;
+  const error = (result as { error: unknown }).error;
+  if (typeof error === 'string') return clip(error);
+  if (typeof error !== 'object' || error === null) return 'an error without a message.';
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  const parts = [code, message].filter((part): part is string => typeof part === 'string' && part.length > 0);
+  return parts.length > 0 ? clip(parts.join(': ')) : 'an error without a message.';
+}
+
+/** The endpoint's text goes into the element's message and tc-error: bounded. */
+function clip(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }

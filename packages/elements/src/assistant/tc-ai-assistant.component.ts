@@ -61,8 +61,8 @@ export class TcAiAssistant extends TcElement {
   @property({ attribute: 'auth-token' }) authToken?: string;
   /** The tc-embed server, e.g. "https://analytics.example.com". Defaults to configure({serverUrl}). */
   @property({ attribute: 'server-url' }) serverUrl?: string;
-  /** `light` (default) or `dark`. */
-  @property({ attribute: 'data-theme' }) theme?: string;
+  /** `light` (default) or `dark`; reflected to data-theme, which the styles follow. */
+  @property({ attribute: 'data-theme', reflect: true }) theme?: string;
   /** Your refresh callback: resolves to a new token from your backend. Defaults to configure({fetchToken}). */
   @property({ attribute: false }) fetchToken?: FetchToken;
 

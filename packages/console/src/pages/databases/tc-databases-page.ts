@@ -6,7 +6,9 @@ import { MASKED_SECRET, type Connection } from '../../api/connections.ts';
 import type { AttributesResponse, TokenAttribute } from '../../api/types.ts';
 import { href, navigate } from '../../app/router.ts';
 import { sharedStyles } from '../../styles/shared.ts';
+import type { RegisteredTable } from '../../api/table-registration.ts';
 import './tc-access-rules-editor.ts';
+import './tc-add-tables.ts';
 import './tc-connection-form.ts';
 import type { TcRulesPreview } from './tc-rules-preview.ts';
 import './tc-rules-preview.ts';
@@ -46,6 +48,8 @@ export class TcDatabasesPage extends LitElement {
   @state() private tokenAttributes: TokenAttribute[] = [];
   @state() private rulesDirty = false;
   @state() private error: string | undefined;
+  /** The connection whose "Add tables" panel is open on the overview. */
+  @state() private addingFor: string | undefined;
   @query('tc-rules-preview') private preview: TcRulesPreview | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -71,6 +75,7 @@ export class TcDatabasesPage extends LitElement {
         </header>
         ${this.renderConnectionList()}
       </section>
+      ${this.renderAddTables()}
       <section class="card" aria-labelledby="tables-title">
         <header>
           <h2 id="tables-title">Tables</h2>
@@ -86,7 +91,7 @@ export class TcDatabasesPage extends LitElement {
     const external = connections.filter((connection) => !connection.builtIn);
     return html`<div class="table-wrap"><table>
         <caption class="visually-hidden">Connections</caption>
-        <thead><tr><th scope="col">Name</th><th scope="col">Database</th><th scope="col">User</th><th scope="col">Password</th><th scope="col">SSL</th></tr></thead>
+        <thead><tr><th scope="col">Name</th><th scope="col">Database</th><th scope="col">User</th><th scope="col">Password</th><th scope="col">SSL</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>
           ${connections.map(
             (connection) => html`<tr data-connection=${connection.id}>
@@ -97,6 +102,8 @@ export class TcDatabasesPage extends LitElement {
               <td>${connection.user ?? '—'}</td>
               <td data-password>${connection.builtIn ? '—' : connection.passwordSet ? html`<span aria-label="set, hidden">${MASKED_SECRET}</span>` : html`<span class="hint">none</span>`}</td>
               <td>${connection.sslMode ?? '—'}</td>
+              <td><button aria-label=${`Add tables from ${connection.name}`} aria-expanded=${this.addingFor === connection.id ? 'true' : 'false'}
+                @click=${() => this.toggleAddTables(connection.id)}>Add tables</button></td>
             </tr>`,
           )}
         </tbody>
@@ -107,9 +114,39 @@ export class TcDatabasesPage extends LitElement {
         : ''}`;
   }
 
+  private renderAddTables() {
+    const connection = this.connections?.find((candidate) => candidate.id === this.addingFor);
+    if (!connection) return '';
+    return html`<section class="card" aria-labelledby="add-tables-title">
+      <header class="title-row">
+        <div>
+          <h2 id="add-tables-title">Add tables from ${connection.name}</h2>
+          <p class="hint">Each table you add gets its columns from the database; edit their labels and set access rules afterwards.</p>
+        </div>
+        <button class="link" @click=${() => (this.addingFor = undefined)}>Close</button>
+      </header>
+      <tc-add-tables .connectionId=${connection.id} .connectionName=${connection.name} @table-registered=${this.tableRegistered}></tc-add-tables>
+    </section>`;
+  }
+
+  private toggleAddTables(connectionId: string): void {
+    this.addingFor = this.addingFor === connectionId ? undefined : connectionId;
+  }
+
+  private async tableRegistered(event: CustomEvent<RegisteredTable>): Promise<void> {
+    const { skippedColumns: _skipped, ...table } = event.detail;
+    this.tables = [...(this.tables ?? []).filter((candidate) => candidate.id !== table.id), table].sort((a, b) => a.id.localeCompare(b.id));
+    try {
+      const policy = await api.get<AccessPolicy>(`/api/tables/${encodeURIComponent(table.id)}/rules`);
+      this.policies = new Map(this.policies).set(table.id, policy);
+    } catch {
+      // The table list shows "…" for its access until the next load; the table itself was added.
+    }
+  }
+
   private renderTableList(tables: DatasetTable[] | undefined) {
     if (!tables) return html`<p role="status">Loading tables…</p>`;
-    if (tables.length === 0) return html`<div class="empty"><strong>No tables yet</strong>Tables appear here once a connection's tables are registered.</div>`;
+    if (tables.length === 0) return html`<div class="empty"><strong>No tables yet</strong>Use “Add tables” on a connection to choose the tables dashboards and the assistant may query.</div>`;
     return html`<div class="table-wrap"><table>
       <caption class="visually-hidden">Tables</caption>
       <thead><tr><th scope="col">Table</th><th scope="col">Source</th><th scope="col" class="num">Columns</th><th scope="col">Access</th></tr></thead>
@@ -155,6 +192,10 @@ export class TcDatabasesPage extends LitElement {
         ? html`<section class="card" aria-labelledby="connection-tables-title">
             <h2 id="connection-tables-title">Tables from this connection</h2>
             ${this.renderTableList(tables)}
+          </section>
+          <section class="card" aria-labelledby="connection-add-tables-title">
+            <h2 id="connection-add-tables-title">Add tables</h2>
+            <tc-add-tables .connectionId=${connection.id} .connectionName=${connection.name} @table-registered=${this.tableRegistered}></tc-add-tables>
           </section>`
         : ''}`;
   }

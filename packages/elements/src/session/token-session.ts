@@ -1,6 +1,6 @@
 import { originNotAuthorized, readJson, serverFetch, type SessionInfo } from './api-client.js';
 import { EmbedError, isPermanent } from './embed-error.js';
-import { firstUnauthorizedOrigin, pageOrigins } from './origin-check.js';
+import { firstUnauthorizedOrigin, framingOriginUnknown, pageOrigins, UNKNOWN_FRAMING_ORIGIN } from './origin-check.js';
 import {
   EXPIRED_RETRY_MS,
   FETCH_TOKEN_TIMEOUT_MS,
@@ -343,6 +343,7 @@ export class TokenSession {
     }
     if (generation !== this.#generation) return;
     const unauthorized = firstUnauthorizedOrigin(pageOrigins(), info.authorizedOrigins);
+    if (unauthorized === UNKNOWN_FRAMING_ORIGIN) throw framingOriginUnknown();
     if (unauthorized) throw originNotAuthorized(unauthorized);
 
     const first = this.info === undefined;

@@ -63,6 +63,23 @@ describe('periods, relative to the latest date in the data', () => {
     assert.deepEqual(dates(queryOf('revenue after Q3 2025')), ['gt 2025-09-30']);
   });
 
+  it('reads "last X" beside "this X" as the one before it, never the same period twice', () => {
+    // The sample data ends on 2025-12-31: "last year" alone is the latest complete year, 2025 …
+    assert.deepEqual(dates(queryOf('revenue last year')), ['gte 2025-01-01', 'lte 2025-12-31']);
+    // … and beside "this year" (2025) it is the year before.
+    const years = parse('revenue this year vs last year');
+    assert.equal(years.kind, 'answer');
+    assert.deepEqual((years as Extract<ParseOutcome, { kind: 'answer' }>).periods, ['this year (2025)', 'last year (2024)']);
+    const yearQuery = queryOf('revenue this year vs last year');
+    assert.deepEqual(yearQuery.dimensions?.map((d) => d.granularity), ['year']);
+    assert.deepEqual(dates(yearQuery), ['gte 2024-01-01', 'lte 2025-12-31']);
+    assert.deepEqual(dates(queryOf('orders last quarter compared to this quarter')), ['gte 2025-07-01', 'lte 2025-12-31']);
+    assert.deepEqual(dates(queryOf('compare this month with the previous month')), ['gte 2025-11-01', 'lte 2025-12-31']);
+    // Mid-period the two rules agree: the anchor's year is incomplete, so "last year" is 2024 either way.
+    assert.deepEqual(dates(queryOf('revenue this year vs last year', '2025-06-15')), ['gte 2024-01-01', 'lte 2025-12-31']);
+    assert.deepEqual(dates(queryOf('revenue last year', '2025-06-15')), ['gte 2024-01-01', 'lte 2024-12-31']);
+  });
+
   it('compares two periods of one kind side by side', () => {
     const query = queryOf('units in Q1 2025 vs Q2 2025');
     assert.deepEqual(query.dimensions, [{ key: 'quarter', column: 'order_date', granularity: 'quarter', label: 'Quarter' }]);
@@ -102,6 +119,28 @@ describe('names and values', () => {
     assert.deepEqual(parse('revenue in Atlantis'), { kind: 'clarify', unmatched: ['Atlantis'], understood: ['revenue'] });
     assert.equal(parse('revenue for the enterprise segment').kind, 'clarify');
     assert.equal(parse('hello there').kind, 'not_understood');
+  });
+
+  it('never answers a different question: a meaningful word it cannot match stops it, lists included', () => {
+    assert.deepEqual(parse('what is the cheapest product?'), { kind: 'clarify', unmatched: ['cheapest'], understood: ['by product'] });
+    for (const [question, word] of [
+      ['what products are popular', 'popular'],
+      ['what is the median revenue', 'median'],
+      ['how many customers do we have', 'customers'],
+      ['orders by weekday', 'weekday'],
+      ['revenue growth by region', 'growth'],
+      ['cumulative revenue by month', 'cumulative'],
+      ['what percentage of revenue comes from online', 'percentage'],
+    ]) {
+      const outcome = parse(question!);
+      assert.equal(outcome.kind, 'clarify', `${question}: ${JSON.stringify(outcome)}`);
+      assert.ok((outcome as Extract<ParseOutcome, { kind: 'clarify' }>).unmatched.includes(word!), `${question}: ${JSON.stringify(outcome)}`);
+    }
+    // Words that change nothing still pass.
+    assert.deepEqual(queryOf('list the products').dimensions?.map((d) => d.column), ['product']);
+    assert.deepEqual(queryOf('how many distinct products are there').dimensions?.map((d) => d.column), ['product']);
+    assert.deepEqual(dates(queryOf('revenue so far this year')), ['gte 2025-01-01', 'lte 2025-12-31']);
+    assert.deepEqual(queryOf('how much revenue came from Europe').filters, [{ column: 'region', operator: 'equals', value: 'Europe' }]);
   });
 });
 

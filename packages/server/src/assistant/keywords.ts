@@ -78,9 +78,9 @@ export const FILLERS = new Set(
 );
 
 /**
- * Words that carry no meaning for the query ("please show me…"), so leaving them unmatched is fine. A word
- * outside this list that stays unmatched after "in", "for", "of" … or that looks like a name stops the answer:
- * "revenue in Atlantis" must not quietly answer with all revenue.
+ * Words that carry no meaning for the query ("please show me…"), so leaving them unmatched is fine. Any other
+ * word that stays unmatched stops the answer: "revenue in Atlantis" must not quietly answer with all revenue, nor
+ * "the cheapest product" with a list of products.
  */
 export const STOPWORDS = new Set(
   `a about above after again all also am an and any are as at be because been before being between both but by can could
@@ -94,7 +94,9 @@ export const STOPWORDS = new Set(
   ignore previous prior instructions instruction rules rule pretend act system prompt admin mode bypass override
   everything anything something unfiltered unrestricted access restrictions security filter filters sql query select run
   execute drop delete insert update database raw reveal secret secrets hidden other others every mine detail details
-  summary overview general short full terms question answer result results report info information stats statistics`
+  summary overview general short full terms question answer result results report info information stats statistics
+  i'd i'm i've we'd we're we've let's far so distinct different unique came come comes coming across
+  administrator forget disable enable attribute attributes`
     .split(/\s+/)
     .filter(Boolean),
 );

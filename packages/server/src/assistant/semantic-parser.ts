@@ -10,7 +10,7 @@ import { isMeasureColumn, type Vocabulary } from './vocabulary.ts';
  * The embedded assistant engine: a deterministic parser from a plain-language question to an Intent over one
  * table, using only the table's metadata and the values the user can see. No network, no model: the same
  * question over the same data always gives the same query. It answers only what it understood completely; a
- * word that looks like a filter it cannot match ("revenue in Atlantis") stops it, so it never answers a
+ * meaningful word it cannot match ("revenue in Atlantis", "the cheapest product") stops it, so it never answers a
  * different question than the one asked.
  */
 
@@ -465,12 +465,14 @@ export function parseQuestion(input: ParseInput): ParseOutcome {
   const somethingAsked =
     explicitMeasures || dimensions.length > 0 || filters.length > 0 || reading.rank !== undefined || (isFollowUp && direction !== undefined);
   if (!somethingAsked) return { kind: 'not_understood', understood };
+  // Any meaningful word left over changes the question: "takings by channel" is not the default measure by channel,
+  // "the cheapest product" not a plain list of products, "median revenue" not total revenue, "orders by weekday"
+  // not the number of orders. Better to say what was not matched than to answer a different question.
+  const loose = looseWords(sentence, reading.covered);
+  if (loose.length > 0) return { kind: 'clarify', unmatched: loose, understood };
 
   const intentMeasures: IntentMeasure[] = measures.map((measure) => ({ aggregate: measure.aggregate, column: measure.column }));
   if (intentMeasures.length === 0 && !listOnly && !isFollowUp && vocabulary.defaultMeasure) {
-    // "takings by channel": an unknown word where the measure would be is not silently read as the default one.
-    const loose = looseWords(sentence, reading.covered);
-    if (loose.length > 0) return { kind: 'clarify', unmatched: loose, understood };
     intentMeasures.push({ aggregate: 'sum', column: vocabulary.defaultMeasure.name });
   }
   let intent: Intent = { table: vocabulary.table, measures: intentMeasures, dimensions, filters, ranking: undefined };

@@ -5,7 +5,9 @@ import { parseNumber, type Word } from './text-match.ts';
  * Periods named in a question ("in 2025", "Q1 2025", "March", "last quarter", "the last 3 months", "year to date",
  * "since June 2024") turned into date ranges. Relative periods count back from the data's latest date (the
  * anchor) rather than today, so a question about sample data from 2025 means the same thing in any year.
- * "Last quarter/month/year" is the latest complete one in the data.
+ * "This quarter/month/year" is the one holding the anchor. "Last quarter/month/year" alone is the latest complete
+ * one in the data (with data ending on 2025-12-31, "last year" is 2025); named beside "this" of the same unit it is
+ * the one just before it, so "this year vs last year" compares 2025 with 2024, never a year with itself.
  */
 
 export type PeriodUnit = 'day' | 'week' | 'month' | 'quarter' | 'year';
@@ -154,7 +156,7 @@ function withYear(sentence: readonly Word[], at: number, anchor: string, build: 
 }
 
 /** A calendar period starting at word `at`: a year, a quarter, a month, or a period relative to the anchor. */
-function periodAt(sentence: readonly Word[], at: number, anchor: string): Period | undefined {
+function periodAt(sentence: readonly Word[], at: number, anchor: string, thisUnits: ReadonlySet<PeriodUnit>): Period | undefined {
   const word = sentence[at]!;
   const next = sentence[at + 1];
 
@@ -179,7 +181,8 @@ function periodAt(sentence: readonly Word[], at: number, anchor: string): Period
   // "last quarter", "previous month", "this year", "the past year"
   if (['last', 'previous', 'past', 'prior'].includes(word.folded) && next && UNIT_WORDS[next.folded] && !next.folded.endsWith('s')) {
     const unit = UNIT_WORDS[next.folded]!;
-    const range = latestCompletePeriod(unit, anchor);
+    // Beside "this year", "last year" is the year before it; alone, the latest complete one.
+    const range = thisUnits.has(unit) ? previousPeriod(unit, periodOf(unit, anchor)) : latestCompletePeriod(unit, anchor);
     return { to: at + 2, range, unit, label: `last ${unit} (${labelOf(unit, range)})` };
   }
   if (['this', 'current'].includes(word.folded) && next && UNIT_WORDS[next.folded] && !next.folded.endsWith('s')) {
@@ -244,13 +247,18 @@ const OPEN_BOUNDS: Record<string, TimeMention['bound']> = {
  */
 export function findTimeMentions(sentence: readonly Word[], anchor: string): TimeMention[] {
   const mentions: TimeMention[] = [];
+  const thisUnits = new Set<PeriodUnit>();
+  sentence.forEach((word, i) => {
+    const unit = UNIT_WORDS[sentence[i + 1]?.folded ?? ''];
+    if ((word.folded === 'this' || word.folded === 'current') && unit && !sentence[i + 1]!.folded.endsWith('s')) thisUnits.add(unit);
+  });
   for (let at = 0; at < sentence.length; ) {
     const lead = sentence[at]!.folded;
     // "from X" alone means in X ("sales from 2024"); "from X to Y" is a range.
     const boundWord: string | undefined = OPEN_BOUNDS[lead] ?? (lead === 'between' || lead === 'from' ? lead : undefined);
     const upTo = lead === 'up' && sentence[at + 1]?.folded === 'to' ? 2 : 0;
     const start = boundWord ? at + 1 : at + upTo;
-    const period = start < sentence.length ? periodAt(sentence, start, anchor) : undefined;
+    const period = start < sentence.length ? periodAt(sentence, start, anchor, thisUnits) : undefined;
     if (!period) {
       at += 1;
       continue;
@@ -258,7 +266,7 @@ export function findTimeMentions(sentence: readonly Word[], anchor: string): Tim
     // "between X and Y" / "from X to Y": one range from the start of X to the end of Y.
     const joiner = sentence[period.to]?.folded;
     if ((boundWord === 'between' && joiner === 'and') || (lead === 'from' && (joiner === 'to' || joiner === 'until' || joiner === 'through'))) {
-      const second = period.to + 1 < sentence.length ? periodAt(sentence, period.to + 1, anchor) : undefined;
+      const second = period.to + 1 < sentence.length ? periodAt(sentence, period.to + 1, anchor, thisUnits) : undefined;
       if (second) {
         const range = { start: period.range.start, end: second.range.end };
         mentions.push({ from: at, to: second.to, bound: 'range', range, unit: undefined, label: `${period.label} to ${second.label}` });

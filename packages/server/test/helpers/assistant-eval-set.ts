@@ -4,7 +4,8 @@ import type { Aggregate, DatasetQuery, Granularity, QueryFilter } from '../../sr
  * Questions about the sample `sales` data (2024-01-01 … 2025-12-31) with the structured query each should become.
  * Written by hand from the question alone; the answer rows are computed from the generator's rows in JavaScript
  * (query-reference.ts). A conversation's later turns are follow-ups of its earlier ones. `expected: null`: the
- * question is not about the data, and the right answer is to say so without numbers.
+ * question is not about the data, or asks what the table cannot answer, and the right answer is to say so without
+ * numbers.
  */
 export interface EvalTurn {
   question: string;
@@ -128,6 +129,12 @@ export const EVAL_SET: EvalConversation[] = [
     { question: 'Revenue in France', expected: query({ measures: ['sum:revenue'], where: [is('country', 'France')] }) },
     { question: 'And Germany?', expected: query({ measures: ['sum:revenue'], where: [is('country', 'Germany')] }) },
   ],
+  // Added with the "this year vs last year" fix: beside "this", "last" is the period before it.
+  [{ question: 'Revenue this year vs last year', expected: query({ measures: ['sum:revenue'], by: [['order_date', 'year']], where: between('2024-01-01', '2025-12-31') }) }],
+  [{ question: 'Orders this quarter vs last quarter', expected: query({ measures: ['count'], by: [['order_date', 'quarter']], where: between('2025-07-01', '2025-12-31') }) }],
+  // Questions the sample table cannot answer as asked: the right answer says what it could not match, without figures.
+  [{ question: 'What is the cheapest product?', expected: null }],
+  [{ question: 'What is the median revenue?', expected: null }],
   [{ question: "What's the weather like in the office today?", expected: null }],
   [{ question: 'Tell me a joke', expected: null }],
 ];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ConversationStore } from '../src/assistant/conversations.ts';
 import type { SalesRow } from '../src/sample/sales-generator.ts';
 import { seedSampleForOrg } from '../src/sample/seed-sample.ts';
 import { mintEmbedToken } from '../src/tokens/mint.ts';
@@ -66,6 +67,12 @@ describe('the AI assistant', () => {
       assert.ok(names.filter((name) => name === 'delta').length >= 2, `expected several deltas: ${names.join(', ')}`);
       assert.deepEqual(names.slice(-2), ['result', 'done']);
       assert.ok(names.lastIndexOf('delta') < names.indexOf('result'));
+      // The first delta says what is being looked up (sent before the query runs); the figures follow.
+      assert.deepEqual(answer.events[0], { event: 'delta', data: { text: 'Looking at revenue by country…\n' } });
+      assert.match(answer.text, /^Looking at revenue by country…\nRevenue by country:\n• /);
+      const withPeriod = await ask(ctx, europe, 'Revenue this year vs last year');
+      assert.equal(withPeriod.events[0]?.event, 'delta');
+      assert.match(withPeriod.text, /^Looking at revenue by year — this year \(2025\), last year \(2024\)…\nPeriod: this year \(2025\); last year \(2024\)\./);
 
       const result = answer.result!;
       assert.equal(result.engine, 'embedded');
@@ -217,6 +224,32 @@ describe('the AI assistant', () => {
       await ask(ctx, europe, 'Total revenue');
       assert.equal(await stored(), 0);
       assert.deepEqual(await ctx.store.query('select id from assistant_conversations where id = $1', [conversationId]), []);
+    });
+
+    it('purges expired conversations at start and on a timer too, with no new conversation needed', async () => {
+      const age = (id: string) => ctx.store.query(`update assistant_conversations set updated_at = now() - interval '31 days' where id = $1`, [id]);
+      const exists = async (id: string) => (await ctx.store.query('select id from assistant_conversations where id = $1', [id])).length === 1;
+      const waitUntilGone = async (id: string) => {
+        for (let i = 0; i < 200 && (await exists(id)); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+        return !(await exists(id));
+      };
+      const atStart = (await ask(ctx, europe, 'Revenue by region')).done!.conversationId;
+      const kept = (await ask(ctx, europe, 'Revenue by country')).done!.conversationId;
+      await age(atStart);
+      // A second store over the same database stands for a server starting: it purges at once, without a question.
+      const errors: unknown[] = [];
+      const starting = new ConversationStore(ctx.store, 30);
+      starting.startPurging((error) => errors.push(error), 100);
+      try {
+        assert.ok(await waitUntilGone(atStart), 'purged at start');
+        const later = (await ask(ctx, europe, 'Total revenue')).done!.conversationId;
+        await age(later);
+        assert.ok(await waitUntilGone(later), 'purged by the timer');
+        assert.ok(await exists(kept), 'a conversation within the retention period stays');
+      } finally {
+        await starting.stopPurging();
+      }
+      assert.deepEqual(errors, []);
     });
   });
 

@@ -22,17 +22,43 @@ export interface ConversationMessage {
 
 const CONVERSATION_ID = /^conv_[A-Za-z0-9_-]{22}$/;
 const MAX_STORED_TEXT = 8_000;
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Assistant conversations, each owned by one user of one organization (its distinctId). Another user's or
  * organization's id, or one past the retention period, is not found — indistinguishable from an unknown id.
- * Conversations untouched for `retentionDays` are deleted whenever a new one starts.
+ * Conversations untouched for `retentionDays` are deleted when a new one starts and, once `startPurging` ran, at
+ * start and every hour, so an idle server keeps no conversation past the retention period either.
  */
 export class ConversationStore {
+  private purgeTimer: NodeJS.Timeout | undefined;
+  private purging: Promise<unknown> | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly retentionDays: number,
   ) {}
+
+  /** Purges now and then every `intervalMs`; the timer never keeps the process alive. `stopPurging` ends it. */
+  startPurging(onError: (error: unknown) => void, intervalMs = PURGE_INTERVAL_MS): void {
+    if (this.purgeTimer) return;
+    const run = () => {
+      // One purge at a time: a slow database never piles them up.
+      this.purging ??= this.purgeExpired()
+        .catch(onError)
+        .finally(() => (this.purging = undefined));
+    };
+    run();
+    this.purgeTimer = setInterval(run, intervalMs);
+    this.purgeTimer.unref();
+  }
+
+  /** Stops the timer and waits for a purge under way, so the store can close after it. */
+  async stopPurging(): Promise<void> {
+    clearInterval(this.purgeTimer);
+    this.purgeTimer = undefined;
+    await this.purging;
+  }
 
   /** The caller's conversation `id`, or a new one when `id` is undefined. */
   async open(owner: ConversationOwner, id: string | undefined): Promise<OpenConversation> {

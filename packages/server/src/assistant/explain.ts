@@ -6,7 +6,8 @@ import type { ResolvedDimension, ResolvedFilter, ResolvedMeasure, ResolvedQuery 
  * the short form.
  */
 
-const lower = (label: string): string => (/^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label);
+/** "Revenue" → "revenue", leaving names that are not a capitalised word ("SKU", "eBay") alone. */
+export const lower = (label: string): string => (/^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label);
 
 function measurePhrase(measure: ResolvedMeasure): string {
   if (!measure.column) return `the number of ${lower(measure.label)}`;

@@ -11,7 +11,7 @@ import { expectObject, expectString } from '../validation/input.ts';
 import { answerLines } from './answer-text.ts';
 import { suggestChart, type ChartSuggestion } from './chart.ts';
 import { ConversationStore, type ConversationOwner } from './conversations.ts';
-import { explainQuery } from './explain.ts';
+import { explainQuery, headline, lower } from './explain.ts';
 import { compileIntent, intentFromQuery } from './intent.ts';
 import { ChatCompletionsProvider, ProviderError } from './llm-provider.ts';
 import { parseQuestion, type ParseOutcome } from './semantic-parser.ts';
@@ -163,19 +163,17 @@ async function readTableContext(scope: QueryScope, table: DatasetTable): Promise
   return { values, anchor: typeof latestDate === 'string' ? latestDate : new Date().toISOString().slice(0, 10) };
 }
 
-/** The table a question is about: the one whose column words it uses most; the previous answer's on a tie. */
+/**
+ * The table a question is about: the one whose column words it uses most, then (on a tie) whose descriptions
+ * share most of its words. A follow-up stays on the previous answer's table unless another one's names fit better.
+ */
 function chooseTable(tables: readonly DatasetTable[], question: string, previous: DatasetTable | undefined): DatasetTable {
   const stems = words(question).map((word) => word.stem);
-  let best = previous ?? tables[0]!;
-  let bestScore = tableRelevance(best, stems);
-  for (const table of tables) {
-    const score = tableRelevance(table, stems);
-    if (score > bestScore) {
-      best = table;
-      bestScore = score;
-    }
-  }
-  return best;
+  const scored = tables.map((table) => ({ table, ...tableRelevance(table, stems) }));
+  // The first table wins a complete tie.
+  const best = scored.reduce((a, b) => (b.names > a.names || (b.names === a.names && b.descriptions > a.descriptions) ? b : a));
+  const kept = previous ? scored.find((entry) => entry.table.id === previous.id) : undefined;
+  return kept && kept.names >= best.names ? kept.table : best.table;
 }
 
 /** Only what a query needs; a model's labels and formats are dropped so no text of its own reaches the answer. */
@@ -222,6 +220,7 @@ export class AssistantTurn {
     let query: DatasetQuery | undefined;
     let engine: AnswerResult['engine'] = 'embedded';
     let periods: string[] = [];
+    let periodLabels: string[] = [];
     if (this.provider) {
       query = await this.askProvider(table, context, signal, log);
       if (query) engine = 'provider';
@@ -237,12 +236,16 @@ export class AssistantTurn {
       }
       query = compileIntent(outcome.intent, vocabulary.rowNoun);
       periods = outcome.periods.filter((label) => label.includes('('));
+      periodLabels = outcome.periods;
     }
     const resolved = await resolveDatasetQuery(query, findTable);
+    // Something to read while the query runs: what the question was understood as, before any figure.
+    const looking = `Looking at ${lower(headline(resolved))}${periodLabels.length > 0 ? ` — ${periodLabels.join(', ')}` : ''}…`;
+    sink.delta(`${looking}\n`);
     const result: QueryResult = await scope.run(query);
     if (signal.aborted) return;
     const lines = [...(periods.length > 0 ? [`Period: ${periods.join('; ')}.`] : []), ...answerLines(resolved, result)];
-    await this.reply(sink, lines, {
+    await this.reply(sink, lines, looking, {
       conversationId: this.conversationId,
       query,
       explanation: explainQuery(resolved),
@@ -281,13 +284,13 @@ export class AssistantTurn {
     return lines;
   }
 
-  /** Streams the lines, then the result, and records both in the conversation. */
-  private async reply(sink: AnswerSink, lines: string[], result?: AnswerResult): Promise<void> {
+  /** Streams the lines, then the result, and records both (after the line `sent` already) in the conversation. */
+  private async reply(sink: AnswerSink, lines: string[], sent?: string, result?: AnswerResult): Promise<void> {
     lines.forEach((line, i) => sink.delta(i < lines.length - 1 ? `${line}\n` : line));
     if (result) sink.result(result);
     await this.conversations.append(this.caller, this.conversationId, [
       { role: 'user', content: this.question },
-      { role: 'assistant', content: lines.join('\n'), query: result?.query },
+      { role: 'assistant', content: [...(sent === undefined ? [] : [sent]), ...lines].join('\n'), query: result?.query },
     ]);
   }
 }

@@ -1,4 +1,5 @@
 import type { DatasetColumn, DatasetTable } from '../datasets/types.ts';
+import { FILLERS, STOPWORDS } from './keywords.ts';
 import { fold, phraseStems } from './text-match.ts';
 
 /**
@@ -93,18 +94,35 @@ export function buildVocabulary(table: DatasetTable, visible: VisibleValues): Vo
   };
 }
 
-/** How strongly a question is about a table: the words of its column names, labels and synonyms it uses. */
-export function tableRelevance(table: DatasetTable, questionStems: readonly string[]): number {
+export interface TableRelevance {
+  /** Words of its column names, labels and synonyms the question uses (a phrase counts its words). */
+  names: number;
+  /** Other words of the question (not its column names) found in the table's label or description or a column's. */
+  descriptions: number;
+}
+
+/**
+ * How strongly a question is about a table. Descriptions are weaker evidence than names (a description is prose,
+ * and shares words with others): they only decide between tables whose names fit the question equally.
+ */
+export function tableRelevance(table: DatasetTable, questionStems: readonly string[]): TableRelevance {
   const text = ` ${questionStems.join(' ')} `;
-  let score = 0;
+  let names = 0;
   for (const column of table.columns) {
     for (const phrase of columnPhrases(column)) {
       const stems = phraseStems(phrase);
       if (stems.length > 0 && text.includes(` ${stems.join(' ')} `)) {
-        score += stems.length;
+        names += stems.length;
         break;
       }
     }
   }
-  return score;
+  const prose = new Set(phraseStems([table.label, table.description, ...table.columns.map((column) => column.description)].join(' ')));
+  // Words the names already counted ("units" in "Number of units") are no further evidence.
+  const named = new Set(table.columns.flatMap((column) => columnPhrases(column).flatMap(phraseStems)));
+  const meaningful = new Set(
+    questionStems.filter((stem) => stem.length > 2 && !/\d/.test(stem) && !STOPWORDS.has(stem) && !FILLERS.has(stem) && !named.has(stem)),
+  );
+  const descriptions = [...meaningful].filter((stem) => prose.has(stem)).length;
+  return { names, descriptions };
 }

@@ -70,6 +70,12 @@ const SUGGESTIONS_DOCS: RouteDocs = {
 
 /** POST /embed/assistant/messages and GET /embed/assistant/suggestions (contract §4). */
 export async function embedAssistantRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+  // Expired conversations go at start and hourly, not only when someone starts a new one.
+  const conversations = services.assistant.conversations;
+  app.addHook('onReady', async () => {
+    conversations.startPurging((error) => app.log.warn({ err: error }, 'purging expired assistant conversations failed; retrying within the hour'));
+  });
+  app.addHook('onClose', async () => conversations.stopPurging());
   app.post('/embed/assistant/messages', { config: { openapi: MESSAGES_DOCS } }, async (request, reply) => {
     const { claims } = await authorizeEmbedRequest(services, request, reply);
     requireAssistantPermission(claims);

@@ -43,7 +43,7 @@ export class TcTableMetadata extends LitElement {
       <header>
         <h2 id="metadata-title">Table and columns</h2>
         <p class="hint"><code>${table.schemaName}.${table.tableName}</code> on connection <code>${table.connectionId}</code>.
-          Labels appear on dashboards; descriptions and synonyms help the assistant understand questions.</p>
+          Labels appear on dashboards; synonyms add words the assistant understands, and descriptions help it choose the table a question is about.</p>
       </header>
       <form @submit=${this.saveTable} novalidate>
         <div class="row">

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './helpers/browser.ts';
 import { ensureConsoleBuilt } from './helpers/console-build.ts';
@@ -251,6 +253,37 @@ describe('admin console in Chromium', { timeout: 240_000 }, () => {
     const row = page.getByRole('row').filter({ hasText: 'E2E warehouse' });
     await row.waitFor();
     assert.equal(await row.locator('[data-password]').textContent(), '••••••');
+  });
+
+  it("adds a table of the connection's database, which then lists for metadata and access rules", async (t) => {
+    const postgres = await postgresAvailability();
+    if (!postgres.available) return t.skip(postgres.reason);
+    const schema = `tc_e2e_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    try {
+      await admin.query(`create schema ${schema}`);
+      await admin.query(`create table ${schema}.shipments (region text, weight numeric, shipped date, labels jsonb)`);
+      await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Databases' }).click();
+      await page.getByRole('button', { name: 'Add tables from E2E warehouse' }).click();
+      const panel = page.getByRole('region', { name: 'Add tables from E2E warehouse' });
+      const row = panel.locator(`[data-available-table="${schema}.shipments"]`);
+      await row.waitFor();
+      assert.match((await row.textContent()) ?? '', /3 usable, 1 not supported\s+\(labels\)/);
+      await row.getByRole('button', { name: `Add ${schema}.shipments` }).click();
+      await panel.getByRole('status').filter({ hasText: 'No user sees its rows until you set its access rules' }).waitFor();
+      await row.getByText('added').waitFor();
+
+      const tables = page.getByRole('region', { name: 'Tables', exact: true });
+      await tables.getByRole('row').filter({ hasText: `${schema}.shipments` }).getByText('no rules: no rows').waitFor();
+      await tables.getByRole('link', { name: 'Shipments' }).click();
+      await page.getByRole('heading', { name: 'Shipments', level: 1 }).waitFor();
+      await page.getByRole('heading', { name: 'Access rules' }).waitFor();
+      await page.getByRole('button', { name: 'Edit column weight' }).waitFor();
+    } finally {
+      await admin.query(`drop schema if exists ${schema} cascade`);
+      await admin.end();
+    }
   });
 
   it('changes an access rule and sees the preview count change', async () => {

@@ -212,8 +212,10 @@ describe('data connections: admin API, secrets at rest, test and query', () => {
     assert.equal((await api('POST', `/api/connections/${created.id}/test`)).json().reason, 'auth_failed');
     assert.equal(received(), first, 'the decrypted password is what the server receives');
 
-    await api('PATCH', `/api/connections/${created.id}`, { password: MASK, statementTimeoutMs: 2000 });
-    await api('PATCH', `/api/connections/${created.id}`, { host: 'localhost' });
+    assert.equal((await api('PATCH', `/api/connections/${created.id}`, { password: MASK, statementTimeoutMs: 2000 })).statusCode, 200);
+    // The target fields sent back unchanged (as the console's form does) keep it too.
+    const resent = await api('PATCH', `/api/connections/${created.id}`, { host: '127.0.0.1', port: refusing.port, database: 'warehouse', user: 'reader', sslMode: 'disable', password: MASK });
+    assert.equal(resent.statusCode, 200, resent.body);
     assert.equal(await storedSecret(created.id), sealed, 'the ciphertext is untouched');
     await api('POST', `/api/connections/${created.id}/test`);
     assert.equal(received(), first);
@@ -229,6 +231,59 @@ describe('data connections: admin API, secrets at rest, test and query', () => {
     const none = (await api('POST', `/api/connections/${created.id}/test`)).json();
     assert.equal(none.ok, false);
     assert.equal(received(), '', 'a cleared password sends nothing of the old one (nor the server\'s PGPASSWORD)');
+  });
+
+  it('never sends a saved password to a changed host, port, database, user or sslMode: the edit must carry it again', async () => {
+    const saved = pw('pinned');
+    const created = (await api('POST', '/api/connections', refusingDraft(saved))).json();
+    const sealed = await storedSecret(created.id);
+    // A server the editing session controls, listening where the saved password must never go.
+    const elsewhere = await startFakePostgres('password-refused');
+    try {
+      const changes: Record<string, unknown>[] = [
+        { port: elsewhere.port },
+        { host: 'localhost' },
+        { database: 'other' },
+        { user: 'someone_else' },
+        { sslMode: 'require' },
+        { host: 'localhost', port: elsewhere.port, user: 'reader' },
+      ];
+      for (const change of changes) {
+        for (const password of [MASK, undefined]) {
+          const body = { ...change, ...(password === undefined ? {} : { password }) };
+          const named = Object.keys(change).filter((field) => field !== 'user' || change.user !== 'reader');
+          const patched = assertContractError(await api('PATCH', `/api/connections/${created.id}`, body), { status: 400, code: 'invalid_request', field: 'password', mentions: /re-enter the password/i });
+          for (const field of named) assert.match(patched.error.message, new RegExp(field), `the message names ${field}`);
+          assertContractError(await api('POST', `/api/connections/${created.id}/test`, body), { status: 400, code: 'invalid_request', field: 'password' });
+        }
+      }
+      assert.equal(elsewhere.passwordsReceived.length, 0, 'nothing reached the other server');
+      const unchanged = (await api('GET', `/api/connections/${created.id}`)).json();
+      assert.deepEqual([unchanged.host, unchanged.port, unchanged.database, unchanged.user, unchanged.sslMode], ['127.0.0.1', refusing.port, 'warehouse', 'reader', 'disable']);
+      assert.equal(await storedSecret(created.id), sealed);
+
+      // The CLI goes through the same rule.
+      const cli = await runCommand(['connections', 'update', created.id, '--port', String(elsewhere.port), '--org', ctx.orgId], ctx.services);
+      assert.equal(cli.exitCode, 1);
+      assert.match(cli.stderr, /re-enter the password/i);
+
+      // Entering a password makes the new target acceptable: a test with it, then saving it.
+      const fresh = pw('fresh');
+      const tested = (await api('POST', `/api/connections/${created.id}/test`, { port: elsewhere.port, password: fresh })).json();
+      assert.equal(tested.reason, 'auth_failed');
+      assert.deepEqual(elsewhere.passwordsReceived, [fresh]);
+      const moved = await api('PATCH', `/api/connections/${created.id}`, { port: elsewhere.port, password: fresh });
+      assert.equal(moved.statusCode, 200, moved.body);
+      await api('POST', `/api/connections/${created.id}/test`);
+      assert.deepEqual(elsewhere.passwordsReceived, [fresh, fresh]);
+      assert.ok(!elsewhere.passwordsReceived.includes(saved));
+
+      // A connection without a password has none to leak: its target may change freely.
+      const open = (await api('POST', '/api/connections', refusingDraft())).json();
+      assert.equal((await api('PATCH', `/api/connections/${open.id}`, { port: elsewhere.port })).statusCode, 200);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('validates every field with a message naming it', async () => {
@@ -318,7 +373,7 @@ describe('data connections: admin API, secrets at rest, test and query', () => {
 
     // Unsaved edits of a saved connection are tested without being saved.
     const saved = (await api('POST', '/api/connections', refusingDraft(pw('saved')))).json();
-    const edited = (await api('POST', `/api/connections/${saved.id}/test`, { port: 1 })).json();
+    const edited = (await api('POST', `/api/connections/${saved.id}/test`, { port: 1, password: pw('edited') })).json();
     assert.equal(edited.reason, 'host_unreachable');
     assert.equal((await api('GET', `/api/connections/${saved.id}`)).json().port, refusing.port);
   });
@@ -349,6 +404,7 @@ describe('data connections: admin API, secrets at rest, test and query', () => {
     const schema = `tc_conn_${process.pid}_${randomBytes(4).toString('hex')}`;
     let admin: pg.Client;
     let connectionId: string;
+    let realPassword: string;
 
     before(async () => {
       assertPostgresInCi();
@@ -358,7 +414,8 @@ describe('data connections: admin API, secrets at rest, test and query', () => {
       await admin.query(`create table ${schema}.orders (id int primary key, region text not null, amount numeric(10, 2) not null, units int8 not null)`);
       await admin.query(`create sequence ${schema}.counter`);
       await admin.query(`insert into ${schema}.orders values (1, 'Europe', 10.50, 1), (2, 'Europe', 4.25, 2), (3, 'Asia', 7.00, 3), (4, 'Asia', 1.00, 4), (5, 'Americas', 2.00, 5)`);
-      const created = await api('POST', '/api/connections', { ...REAL, name: 'Real warehouse', password: pw('real'), maxRows: 3, statementTimeoutMs: 500 });
+      realPassword = pw('real');
+      const created = await api('POST', '/api/connections', { ...REAL, name: 'Real warehouse', password: realPassword, maxRows: 3, statementTimeoutMs: 500 });
       assert.equal(created.statusCode, 201, created.body);
       connectionId = created.json().id;
     });
@@ -408,7 +465,7 @@ describe('data connections: admin API, secrets at rest, test and query', () => {
     it('applies an edit to the very next query (the pool is replaced) and forgets a removed connection', async () => {
       await api('PATCH', `/api/connections/${connectionId}`, { maxRows: 10 });
       assert.equal((await ctx.services.connections.query(ctx.orgId, connectionId, `select * from ${schema}.orders`, [])).length, 5);
-      await api('PATCH', `/api/connections/${connectionId}`, { database: `missing_${randomBytes(3).toString('hex')}` });
+      await api('PATCH', `/api/connections/${connectionId}`, { database: `missing_${randomBytes(3).toString('hex')}`, password: realPassword });
       await rejectsWith(ctx.services.connections.query(ctx.orgId, connectionId, 'select 1', []), 'connection_failed', /database_missing/);
       await api('DELETE', `/api/connections/${connectionId}`);
       await rejectsWith(ctx.services.connections.query(ctx.orgId, connectionId, 'select 1', []), 'not_found');

@@ -139,6 +139,30 @@ const duplicateName = (name: string | undefined) =>
 
 const builtInIsReadOnly = () => new TcError('forbidden', `The built-in "${SAMPLE_CONNECTION_NAME}" connection cannot be edited or removed.`);
 
+/** The fields that decide which server receives the password, and how it is protected on the way. */
+const TARGET_FIELDS = ['host', 'port', 'database', 'user', 'sslMode'] as const;
+
+/**
+ * A saved password goes only to the target it was saved for: an edit (or an unsaved test) that changes where it
+ * would be sent must carry the password again, else an admin session could point it at a server it controls.
+ */
+function refuseKeptPasswordOnNewTarget(row: ConnectionRow, change: Partial<ConnectionSettings>, password: PasswordChange): void {
+  if (password.action !== 'keep' || row.password_secret === null) return;
+  const stored = settingsOf(row);
+  const changed = TARGET_FIELDS.filter((field) => {
+    const next = change[field];
+    if (next === undefined) return false;
+    return field === 'host' ? String(next).toLowerCase() !== stored.host.toLowerCase() : next !== stored[field];
+  });
+  if (changed.length === 0) return;
+  const named = changed.length === 1 ? changed[0]! : `${changed.slice(0, -1).join(', ')} and ${changed.at(-1)!}`;
+  throw new TcError(
+    'invalid_request',
+    `Re-enter the password to use it with the new ${named}: the saved password is only sent to the server it was saved for.`,
+    [{ field: PASSWORD_FIELD, message: `required when ${named} change${changed.length === 1 ? 's' : ''}` }],
+  );
+}
+
 /**
  * Data connections of an organization: PostgreSQL databases whose password is stored encrypted (keyring), and
  * the built-in sample database. Admin API and CLI go through here; so does every query a token causes.
@@ -204,8 +228,13 @@ export class ConnectionService implements ConnectionQueryRunner {
     const fields = validateConnectionFields(body, 'update');
     const { settings, password } = fields;
     this.#checkHost(settings.host);
+    const current = await this.#load(orgId, connectionId);
+    refuseKeptPasswordOnNewTarget(current, settings, password);
     const replaceSecret = password.action !== 'keep';
     const secret = password.action === 'set' ? this.keyring.encryptSecret(password.value, passwordPlace(orgId, connectionId)) : null;
+    // A kept secret moves only to the target just checked: an edit saved in between makes this one a conflict.
+    const movesKeptSecret = !replaceSecret && TARGET_FIELDS.some((field) => settings[field] !== undefined);
+    const expectedRevision = movesKeptSecret ? current.revision : null;
     let rows: ConnectionRow[];
     try {
       rows = await this.store.query<ConnectionRow>(
@@ -215,18 +244,21 @@ export class ConnectionService implements ConnectionQueryRunner {
            statement_timeout_ms = coalesce($9, statement_timeout_ms), max_rows = coalesce($10, max_rows),
            password_secret = case when $11 then $12 else password_secret end,
            revision = revision + 1, updated_at = now()
-         where org_id = $1 and id = $2 and kind = 'postgres' returning ${COLUMNS}`,
+         where org_id = $1 and id = $2 and kind = 'postgres' and ($13::int is null or revision = $13) returning ${COLUMNS}`,
         [
           orgId, connectionId, fields.name ?? null, settings.host ?? null, settings.port ?? null, settings.database ?? null,
           settings.user ?? null, settings.sslMode ?? null, settings.statementTimeoutMs ?? null, settings.maxRows ?? null,
-          replaceSecret, secret,
+          replaceSecret, secret, expectedRevision,
         ],
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicateName(fields.name);
       throw error;
     }
-    if (!rows[0]) throw notFound(`Connection "${connectionId}"`);
+    if (!rows[0]) {
+      await this.#load(orgId, connectionId); // removed meanwhile: not_found
+      throw new TcError('conflict', `Connection "${current.name}" was changed by someone else while you edited it; reload it and save again.`);
+    }
     await this.#pools.drop(connectionId);
     return present(rows[0]);
   }
@@ -250,6 +282,7 @@ export class ConnectionService implements ConnectionQueryRunner {
     const changes = target.changes === undefined ? undefined : validateConnectionFields(target.changes, 'update');
     this.#checkHost(changes?.settings.host);
     const row = await this.#load(orgId, target.connectionId);
+    if (changes) refuseKeptPasswordOnNewTarget(row, changes.settings, changes.password);
     const settings = { ...settingsOf(row), ...changes?.settings };
     const refused = this.#hostRefused(settings.host);
     if (refused) return { ok: false, reason: 'host_not_allowed', message: refused };

@@ -93,6 +93,53 @@ describe('<tc-ai-assistant> answers', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('switches a chart to its rows as a visible table and back, from the keyboard', async () => {
+    const el = await fixture<TcAiAssistant>(html`<tc-ai-assistant server-url=${SERVER_URL} auth-token=${server.issue()}></tc-ai-assistant>`);
+    await ready(el);
+    await ask(el, 'Revenue by region');
+    await waitUntil(() => (part(el, 'chart')?.querySelector('canvas')?.width ?? 0) > 0, 'no chart drawn', { timeout: 5000 });
+    const toggle = part(el, 'view-toggle')!;
+    expect(toggle.getAttribute('role')).to.equal('group');
+    expect(toggle.getAttribute('aria-label')).to.equal('Show Revenue by region as');
+    const [chartButton, tableButton] = parts(el, 'view-button');
+    expect(chartButton!.textContent!.trim()).to.equal('Chart');
+    expect(chartButton!.getAttribute('aria-pressed')).to.equal('true');
+    expect(tableButton!.getAttribute('aria-pressed')).to.equal('false');
+    expect(part(el, 'answer')!.querySelector('.table-scroll'), 'the table is for screen readers only at first').to.equal(null);
+
+    tableButton!.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(part(el, 'chart'), 'the chart gives way to the table').to.equal(null);
+    const visible = part(el, 'answer')!.querySelector<HTMLElement>('.table-scroll')!;
+    expect(visible.closest('.sr-only')).to.equal(null);
+    expect(visible.getBoundingClientRect().height).to.be.greaterThan(0);
+    expect([...visible.querySelectorAll('tbody td')].map((cell) => cell.textContent!.trim())).to.deep.equal(['Europe', '$1,200', 'Asia Pacific', '$800']);
+    expect(parts(el, 'view-button').map((button) => button.getAttribute('aria-pressed'))).to.deep.equal(['false', 'true']);
+    await expect(el).to.be.accessible();
+
+    parts(el, 'view-button')[0]!.focus();
+    await sendKeys({ press: 'Space' });
+    await waitUntil(() => (part(el, 'chart')?.querySelector('canvas')?.width ?? 0) > 0, 'the chart was not drawn again', { timeout: 5000 });
+    expect(parts(el, 'view-button').map((button) => button.getAttribute('aria-pressed'))).to.deep.equal(['true', 'false']);
+  });
+
+  it('switches a one-number answer to a table too', async () => {
+    const el = await fixture<TcAiAssistant>(html`<tc-ai-assistant server-url=${SERVER_URL} auth-token=${server.issue()}></tc-ai-assistant>`);
+    await ready(el);
+    await ask(el, 'Total revenue');
+    await waitUntil(() => part(el, 'kpi-value'), 'no KPI', { timeout: 5000 });
+    const [numberButton, tableButton] = parts(el, 'view-button');
+    expect(numberButton!.textContent!.trim()).to.equal('Number');
+    tableButton!.click();
+    await el.updateComplete;
+    expect(part(el, 'kpi-value')).to.equal(null);
+    const table = part(el, 'answer')!.querySelector('.table-scroll table')!;
+    expect(table.querySelector('th')!.textContent).to.equal('Revenue');
+    expect(table.querySelector('td')!.textContent).to.equal('$2,000');
+    await expect(el).to.be.accessible();
+  });
+
   it('shows a one-number answer as a KPI', async () => {
     const el = await fixture<TcAiAssistant>(html`<tc-ai-assistant server-url=${SERVER_URL} auth-token=${server.issue()}></tc-ai-assistant>`);
     await ready(el);

@@ -20,9 +20,41 @@ export const answerStyles = css`
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
   }
+  .answer-head {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: 6px;
+  }
   .answer figcaption {
     font-weight: 600;
     color: var(--_muted);
+  }
+  .view-toggle {
+    display: inline-flex;
+  }
+  .view-toggle button {
+    font: inherit;
+    font-size: 0.85em;
+    color: var(--_text);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    padding: 1px 10px;
+    cursor: pointer;
+  }
+  .view-toggle button:first-child {
+    border-radius: var(--_radius) 0 0 var(--_radius);
+  }
+  .view-toggle button:last-child {
+    border-radius: 0 var(--_radius) var(--_radius) 0;
+    border-left: none;
+  }
+  /* The shown view: marked by weight and an accent underline, keeping the text's own contrast in both themes. */
+  .view-toggle button[aria-pressed='true'] {
+    background: var(--_bg);
+    font-weight: 600;
+    box-shadow: inset 0 -2px 0 var(--_accent);
   }
   .answer .chart {
     height: var(--tc-assistant-chart-height, 220px);

@@ -223,7 +223,7 @@ export class AssistantChat implements ReactiveController {
     const bubble = html`<p part="message ${message.role}-message" class="msg ${message.role}" aria-busy=${message.streaming ? 'true' : 'false'}><span class="sr-only">${message.role === 'user' ? 'You: ' : 'Assistant: '}</span>${message.text || (message.streaming ? html`<span class="typing">Thinking…</span>` : nothing)}</p>`;
     if (message.role === 'user') return bubble;
     return html`<div class="turn">
-      ${bubble} ${message.tile && message.result ? renderAnswer(message.tile, message.result) : nothing}
+      ${bubble} ${message.tile && message.result ? renderAnswer(message.tile, message.result, () => this.host.requestUpdate()) : nothing}
       ${!message.streaming && message.text
         ? html`<div class="actions" part="actions">
             <button part="copy-button" type="button" @click=${() => void this.copy(message)}>Copy</button>

@@ -1,9 +1,10 @@
 // Library build: one ES module, dist/embed.js (served at /embed/embed.js), with chart.js in a lazy chunk beside it.
 import { defineConfig } from 'vite';
+import { importWithoutDom } from './scripts/import-without-dom.mjs';
 import { minifyTemplates } from './scripts/minify-templates.mjs';
 
 export default defineConfig({
-  plugins: [minifyTemplates()],
+  plugins: [minifyTemplates(), importWithoutDom()],
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -21,6 +21,10 @@
  *   );
  * }
  */
+// The components render custom elements that work in the browser; in the Next.js App Router they are client
+// components (server rendering still emits their tags, and importing this module without a DOM does not throw).
+'use client';
+
 import { createComponent, type EventName } from '@lit/react';
 import {
   TcAiAssistant as TcAiAssistantElement,

@@ -280,6 +280,14 @@ describe('admin console in Chromium', { timeout: 240_000 }, () => {
       await page.getByRole('heading', { name: 'Shipments', level: 1 }).waitFor();
       await page.getByRole('heading', { name: 'Access rules' }).waitFor();
       await page.getByRole('button', { name: 'Edit column weight' }).waitFor();
+
+      // Removing it (after confirming) leaves the database alone; it can be added again.
+      await page.getByRole('button', { name: 'Remove table' }).click();
+      await page.getByRole('dialog', { name: 'Remove Shipments?' }).getByRole('button', { name: 'Remove table' }).click();
+      await page.waitForURL(/\/console\/databases$/);
+      await tables.getByRole('row').first().waitFor();
+      assert.equal(await tables.getByRole('link', { name: 'Shipments' }).count(), 0);
+      assert.equal((await admin.query(`select count(*)::int as n from ${schema}.shipments`)).rows[0].n, 0);
     } finally {
       await admin.query(`drop schema if exists ${schema} cascade`);
       await admin.end();

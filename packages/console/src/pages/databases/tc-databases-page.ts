@@ -6,7 +6,8 @@ import { MASKED_SECRET, type Connection } from '../../api/connections.ts';
 import type { AttributesResponse, TokenAttribute } from '../../api/types.ts';
 import { href, navigate } from '../../app/router.ts';
 import { sharedStyles } from '../../styles/shared.ts';
-import type { RegisteredTable } from '../../api/table-registration.ts';
+import { removeTable, type RegisteredTable } from '../../api/table-registration.ts';
+import { confirmAction } from '../../components/tc-confirm-dialog.ts';
 import './tc-access-rules-editor.ts';
 import './tc-add-tables.ts';
 import './tc-connection-form.ts';
@@ -48,6 +49,7 @@ export class TcDatabasesPage extends LitElement {
   @state() private tokenAttributes: TokenAttribute[] = [];
   @state() private rulesDirty = false;
   @state() private error: string | undefined;
+  @state() private removeError: string | undefined;
   /** The connection whose "Add tables" panel is open on the overview. */
   @state() private addingFor: string | undefined;
   @query('tc-rules-preview') private preview: TcRulesPreview | undefined;
@@ -204,7 +206,11 @@ export class TcDatabasesPage extends LitElement {
     const breadcrumb = html`<div class="breadcrumb"><a href=${href('databases')}>Databases</a> ›</div>`;
     if (!this.table || this.table.id !== this.tableId) return html`${breadcrumb}<p role="status">Loading the table…</p>`;
     return html`${breadcrumb}
-      <h1>${this.table.label}</h1>
+      <div class="title-row">
+        <h1>${this.table.label}</h1>
+        <button class="danger" @click=${this.removeTable}>Remove table</button>
+      </div>
+      ${this.removeError ? html`<p class="notice error" role="alert">${this.removeError}</p>` : ''}
       <tc-table-metadata .table=${this.table} @table-changed=${(event: CustomEvent<DatasetTable>) => (this.table = event.detail)}></tc-table-metadata>
       <tc-access-rules-editor .table=${this.table} .policy=${this.policy} .tokenAttributes=${this.tokenAttributes}
         @dirty-change=${(event: CustomEvent<boolean>) => (this.rulesDirty = event.detail)}
@@ -212,8 +218,29 @@ export class TcDatabasesPage extends LitElement {
       <tc-rules-preview .tableId=${this.table.id} .tableLabel=${this.table.label} .tokenAttributes=${this.tokenAttributes} ?stale=${this.rulesDirty}></tc-rules-preview>`;
   }
 
+  private async removeTable(): Promise<void> {
+    const table = this.table!;
+    this.removeError = undefined;
+    const confirmed = await confirmAction({
+      title: `Remove ${table.label}?`,
+      message: `Its column metadata and access rules are deleted; ${table.schemaName}.${table.tableName} in the database is not touched, and you can add it again.`,
+      confirmLabel: 'Remove table',
+      danger: true,
+    });
+    if (!confirmed) return;
+    try {
+      await removeTable(table.id);
+      this.tables = this.tables?.filter((candidate) => candidate.id !== table.id);
+      navigate(href('databases'));
+    } catch (error) {
+      // A table dashboards use is refused by the server, naming them.
+      this.removeError = `${table.label} could not be removed: ${messageOf(error)}`;
+    }
+  }
+
   private async load(): Promise<void> {
     this.error = undefined;
+    this.removeError = undefined;
     try {
       if (this.tableId) {
         const id = encodeURIComponent(this.tableId);

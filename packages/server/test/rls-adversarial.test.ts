@@ -172,7 +172,7 @@ describe('row-level security against hostile and malformed token attributes, thr
     );
   });
 
-  it('makes "is not set" the only condition a missing attribute satisfies', async () => {
+  it('a missing attribute satisfies no condition, "is not set" included; "is not set" means the token says "none"', async () => {
     await setRules({
       combinator: 'or',
       rules: [
@@ -180,8 +180,11 @@ describe('row-level security against hostile and malformed token attributes, thr
         { column: 'region', operator: 'is_not_set', attribute: 'countries' },
       ],
     });
-    assert.equal((await visible(await mint({}))).orders, SAMPLE_ROWS.length, 'an admin who writes "is not set" grants it on purpose');
-    assert.equal((await visible(await mint({ countries: [] }))).orders, 0);
-    assert.equal((await visible(await mint({ region: 'Europe', countries: [] }))).orders, count((row) => row.region === 'Europe'));
+    // A token minted without the attribute (a forgotten field in the host's code) must not open the whole table.
+    assert.equal((await visible(await mint({}))).orders, 0, 'a token without the attribute sees nothing');
+    assert.equal((await visible(await mint({ region: 'Europe' }))).orders, count((row) => row.region === 'Europe'));
+    // Saying "no countries" explicitly is what the admin's "is not set" grants.
+    assert.equal((await visible(await mint({ countries: [] }))).orders, SAMPLE_ROWS.length, 'an explicit empty list is "not set"');
+    assert.equal((await visible(await mint({ region: 'Europe', countries: ['Japan'] }))).orders, count((row) => row.region === 'Europe'));
   });
 });

@@ -73,11 +73,19 @@ describe('compileRowFilter: the SQL it writes', () => {
     assert.equal(compile(regionRule('in', 'b'), { region: ['true'] }).sql, '(false)');
   });
 
-  it('tests the presence of the attribute for is set / is not set, whatever the column holds', () => {
-    assert.equal(compile(regionRule('is_set'), { region: '' }).sql, '(true)');
+  it('is set / is not set test the value the token carries; a token without the attribute satisfies neither', () => {
+    for (const value of ['x', 0, false, ['Europe']]) {
+      assert.equal(compile(regionRule('is_set'), { region: value }).sql, '(true)', JSON.stringify(value));
+      assert.equal(compile(regionRule('is_not_set'), { region: value }).sql, '(false)', JSON.stringify(value));
+    }
+    for (const value of ['', [], null]) {
+      assert.equal(compile(regionRule('is_set'), { region: value }).sql, '(false)', JSON.stringify(value));
+      assert.equal(compile(regionRule('is_not_set'), { region: value }).sql, '(true)', JSON.stringify(value));
+    }
+    // Missing means no rows, for every operator: a token minted without the attribute must not open the table.
     assert.equal(compile(regionRule('is_set'), {}).sql, '(false)');
-    assert.equal(compile(regionRule('is_not_set'), {}).sql, '(true)');
-    assert.equal(compile(regionRule('is_not_set'), { region: 'x' }).sql, '(false)');
+    assert.equal(compile(regionRule('is_not_set'), {}).sql, '(false)');
+    assert.equal(compile(regionRule('is_not_set'), { other: '' }).sql, '(false)');
   });
 
   it('nests groups with their combinators and numbers parameters in order', () => {
@@ -225,10 +233,13 @@ function referenceList(type: ColumnType, value: unknown): (string | number)[] | 
 function referenceCondition(condition: RuleCondition, attributes: Record<string, unknown>, row: Row): boolean {
   const type = COLUMNS.get(condition.column);
   if (!type || !OPERATORS[type].includes(condition.operator)) return false;
-  const present = Object.hasOwn(attributes, condition.attribute) && attributes[condition.attribute] != null;
-  if (condition.operator === 'is_set') return present;
-  if (condition.operator === 'is_not_set') return !present;
-  if (!present) return false;
+  // A token without the attribute satisfies no condition on it; a carried "", [] or null is "not set".
+  if (!Object.hasOwn(attributes, condition.attribute) || attributes[condition.attribute] === undefined) return false;
+  const carried = attributes[condition.attribute];
+  const empty = carried === null || carried === '' || (Array.isArray(carried) && carried.length === 0);
+  if (condition.operator === 'is_set') return !empty;
+  if (condition.operator === 'is_not_set') return empty;
+  if (carried === null) return false;
   const cell = row[condition.column as 's' | 'n' | 'b' | 'd'];
   if (cell === null) return false;
   const value = attributes[condition.attribute];
@@ -348,7 +359,13 @@ describe('compileRowFilter on the real store agrees with a JavaScript reference,
       ['string', 'not_in', ['Europe'], [2]],
       ['string', 'not_in', [], [1, 2]],
       ['string', 'is_set', 'anything', [1, 2, 3]],
-      ['string', 'is_not_set', undefined, [1, 2, 3]],
+      ['string', 'is_set', '', []],
+      ['string', 'is_set', undefined, []],
+      ['string', 'is_not_set', '', [1, 2, 3]],
+      ['string', 'is_not_set', [], [1, 2, 3]],
+      ['string', 'is_not_set', 'anything', []],
+      ['string', 'is_not_set', undefined, []],
+      ['number', 'is_not_set', undefined, []],
       ['number', 'equals', 2.5, [2]],
       ['number', 'not_equals', 1, [2]],
       ['number', 'in', ['2.5', '7'], [2]],

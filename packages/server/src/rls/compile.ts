@@ -9,8 +9,14 @@ export type TokenAttributes = Readonly<Record<string, unknown>>;
 const MATCHES_NOTHING = 'false';
 const MATCHES_EVERYTHING = 'true';
 
-function isPresent(attributes: TokenAttributes, name: string): boolean {
-  return Object.hasOwn(attributes, name) && attributes[name] !== null && attributes[name] !== undefined;
+/** The token does not carry the attribute at all: no condition on it can hold, `is not set` included. */
+function isMissing(attributes: TokenAttributes, name: string): boolean {
+  return !Object.hasOwn(attributes, name) || attributes[name] === undefined;
+}
+
+/** A value the token carries but that says "none": null, "" or an empty list. */
+function isEmptyValue(value: unknown): boolean {
+  return value === null || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
 function compileCondition(
@@ -24,13 +30,16 @@ function compileCondition(
   if (!type || !SQL_IDENTIFIER.test(condition.column) || !OPERATORS_BY_COLUMN_TYPE[type].includes(condition.operator)) {
     return MATCHES_NOTHING;
   }
-  const present = isPresent(attributes, condition.attribute);
-  if (condition.operator === 'is_set') return present ? MATCHES_EVERYTHING : MATCHES_NOTHING;
-  if (condition.operator === 'is_not_set') return present ? MATCHES_NOTHING : MATCHES_EVERYTHING;
-  if (!present) return MATCHES_NOTHING; // fail closed: a missing attribute never widens access
+  // Fail closed: a token without the attribute never satisfies a condition on it, so a token minted without it
+  // (a forgotten field in the integrator's code) cannot open an OR group — not even through `is not set`.
+  if (isMissing(attributes, condition.attribute)) return MATCHES_NOTHING;
+  const value = attributes[condition.attribute];
+  // `is set` / `is not set` ask whether the token's value says anything: "", [] (and null) say "none".
+  if (condition.operator === 'is_set') return isEmptyValue(value) ? MATCHES_NOTHING : MATCHES_EVERYTHING;
+  if (condition.operator === 'is_not_set') return isEmptyValue(value) ? MATCHES_EVERYTHING : MATCHES_NOTHING;
+  if (value === null) return MATCHES_NOTHING;
 
   const operator = condition.operator as ComparisonOperator;
-  const value = attributes[condition.attribute];
   const operand = LIST_OPERATORS.includes(operator) ? coerceList(type, value) : coerceScalar(type, value);
   // A value of the wrong type (an array for a scalar, text for a number, a string no row can hold) matches nothing.
   if (operand === undefined) return MATCHES_NOTHING;
@@ -50,8 +59,9 @@ function compileGroup(group: RuleGroup, columns: ReadonlyMap<string, ColumnType>
  * only ever reach the database as bound parameters (added to `params`); the SQL text holds quoted column names
  * from the table's metadata, operators and placeholders.
  *
- * Fails closed: a condition whose attribute is missing, or whose value does not fit the column, matches no row
- * (except `is_not_set`, which asks exactly whether it is missing); a policy with no rules matches no row.
+ * Fails closed: a condition whose attribute is missing from the token — whatever its operator, `is_not_set`
+ * included — or whose value does not fit the column matches no row; a policy with no rules matches no row.
+ * `is_set` / `is_not_set` test a carried value: `is_not_set` holds for "", [] or null, `is_set` for anything else.
  *
  * @example
  * const params = new SqlParams();

@@ -227,8 +227,11 @@ export class TcAccessRulesEditor extends LitElement {
   private describe(condition: RuleCondition): string {
     const column = this.columnNamed(condition.column);
     const columnLabel = column?.label ?? condition.column;
-    if (condition.operator === 'is_set') return `Rows are visible when the token has the attribute ${condition.attribute || '…'}.`;
-    if (condition.operator === 'is_not_set') return `Rows are visible when the token does not have the attribute ${condition.attribute || '…'}.`;
+    const attribute = condition.attribute || '…';
+    if (condition.operator === 'is_set') return `Rows are visible when the token's ${attribute} has a value (not "" or an empty list).`;
+    if (condition.operator === 'is_not_set') {
+      return `Rows are visible when the token's ${attribute} is "" or an empty list. A token without ${attribute} sees no rows through this condition.`;
+    }
     return `${columnLabel} ${OPERATOR_LABELS[condition.operator]} the token's ${condition.attribute || '…'}.`;
   }
 

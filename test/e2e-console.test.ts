@@ -115,11 +115,13 @@ describe('admin console in Chromium', { timeout: 240_000 }, () => {
 
   it('creates an API key from Account settings, shows it once with a copy button, and only its prefix after reload', async () => {
     await openAccountSettings();
-    await page.getByRole('button', { name: 'Create API key' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Give the key a name' }).waitFor();
+    // The button as the guide names it; without a name the key is named after when it was made.
+    await page.getByRole('button', { name: 'Create API Key', exact: true }).click();
+    await page.getByRole('region', { name: 'API key created' }).getByText(/API key “API key .+” created\./).waitFor();
+    await page.getByRole('button', { name: 'I have stored the key' }).click();
 
     await page.getByLabel('Key name').fill('E2E backend');
-    await page.getByRole('button', { name: 'Create API key' }).click();
+    await page.getByRole('button', { name: 'Create API Key', exact: true }).click();
     const newKey = page.getByLabel('New API key', { exact: true });
     await newKey.waitFor();
     createdKey = await newKey.inputValue();

@@ -11,8 +11,8 @@ import { formatDateTime, formatRelative } from '../../util/format.ts';
 export const maskedKey = (key: Pick<ApiKeySummary, 'prefix' | 'lastFour'>) => `${key.prefix}_…${key.lastFour}`;
 
 /**
- * Account settings › API keys: create one with a name (the whole key is shown once, with a copy button and a
- * warning), list them by prefix and last four, revoke after confirming.
+ * Account settings › API keys: create one, named or (left blank) named after when it was made (the whole key is
+ * shown once, with a copy button and a warning), list them by prefix and last four, revoke after confirming.
  */
 @customElement('tc-api-keys-section')
 export class TcApiKeysSection extends LitElement {
@@ -64,11 +64,11 @@ export class TcApiKeysSection extends LitElement {
       <form class="row" @submit=${this.create} novalidate>
         <div class="field">
           <label for="key-name">Key name</label>
-          <input id="key-name" name="name" maxlength="100" placeholder="e.g. Production backend" autocomplete="off"
+          <input id="key-name" name="name" maxlength="100" placeholder="Optional, e.g. Production backend" autocomplete="off"
             aria-invalid=${nameError ? 'true' : 'false'} aria-describedby="key-name-error" />
           ${nameError ? html`<p class="field-error" id="key-name-error" role="alert">${nameError}</p>` : ''}
         </div>
-        <div class="field"><button class="primary" type="submit" ?disabled=${this.busy}>Create API key</button></div>
+        <div class="field"><button class="primary" type="submit" ?disabled=${this.busy}>Create API Key</button></div>
       </form>
       ${this.createError && !nameError ? html`<p class="notice error" role="alert">${this.createError.message}</p>` : ''}
       ${this.actionError ? html`<p class="notice error" role="alert">${this.actionError}</p>` : ''}
@@ -132,12 +132,9 @@ export class TcApiKeysSection extends LitElement {
   private async create(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
-    const name = String(new FormData(form).get('name') ?? '').trim();
+    // A key made in a hurry still gets a name the list can tell apart; it can be recognised by when it was made.
+    const name = String(new FormData(form).get('name') ?? '').trim() || `API key ${formatDateTime(new Date().toISOString())}`;
     this.createError = undefined;
-    if (name === '') {
-      this.createError = new ApiError(400, 'invalid_request', 'Give the key a name that says where it is used, e.g. “Production backend”.', [{ field: 'name', message: 'required' }]);
-      return;
-    }
     this.busy = true;
     try {
       this.created = await api.post<CreatedApiKey>('/api/api-keys', { name });

@@ -3,20 +3,23 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { createScratchDatabase, postgresAvailability } from './helpers/postgres.ts';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.ts';
 
 const DEMO_ORIGIN = 'http://localhost:3000';
+// The change relay's safety net runs every 5 s (heartbeat, revoked keys, origin and attribute digests).
+const SAFETY_NET_MS = 5000;
 const availability = await postgresAvailability();
 
 /** Polls `probe` until it returns true; resolves with the time it took, or fails after `limitMs`. */
-async function within(limitMs: number, probe: () => Promise<boolean>): Promise<number> {
+async function within(limitMs: number, probe: () => Promise<boolean>, what = 'the change'): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < limitMs + 2000) {
     if (await probe()) return Date.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`not within ${limitMs} ms`);
+  throw new Error(`${what}: not within ${limitMs} ms`);
 }
 
 describe('two instances on one PostgreSQL', { skip: availability.available ? false : availability.reason }, () => {
@@ -25,6 +28,8 @@ describe('two instances on one PostgreSQL', { skip: availability.available ? fal
   let b: ServerProcess;
   let apiKey: string;
   let adminHeaders: Record<string, string>;
+  /** A live key of the organization, for tokens whose origin the lost-notification tests remove. */
+  let apiKeyForOrigin: string | undefined;
 
   const session = (server: ServerProcess, token: string) =>
     fetch(`${server.url}/embed/session`, { method: 'POST', headers: { authorization: `Bearer ${token}`, origin: DEMO_ORIGIN } });
@@ -64,6 +69,7 @@ describe('two instances on one PostgreSQL', { skip: availability.available ? fal
   });
 
   after(async () => {
+    if (process.env.DEBUG_MI) console.log(b.output().split('\n').filter((line) => /relay|warn|error/i.test(line)).join('\n'));
     await Promise.all([a?.stop(), b?.stop()]);
     await database?.drop();
   });
@@ -145,5 +151,74 @@ describe('two instances on one PostgreSQL', { skip: availability.available ? fal
     const denied = await admin('/api/tables/sales/rules', { method: 'PUT', body: JSON.stringify({ mode: 'rules', rules: null }) });
     assert.equal(denied.status, 200, await denied.clone().text());
     assert.equal(await rowsOnB(), 0, 'rules are read per request: no instance serves a stale policy');
+  });
+
+  describe('when notifications are lost', () => {
+    let sql: pg.Client;
+    before(async () => {
+      sql = new pg.Client({ connectionString: database.url });
+      await sql.connect();
+    });
+    after(async () => {
+      await sql?.end();
+    });
+
+    const newKey = async (name: string) => {
+      const created = await admin('/api/api-keys', { method: 'POST', body: JSON.stringify({ name }) });
+      assert.equal(created.status, 201);
+      return (await created.json()) as { id: string; key: string };
+    };
+    const origin = 'https://lost-notify.example';
+    const sessionFrom = (server: ServerProcess, token: string, from: string) =>
+      fetch(`${server.url}/embed/session`, { method: 'POST', headers: { authorization: `Bearer ${token}`, origin: from } });
+
+    it('B\'s LISTEN connection killed: a key revoked and an origin removed on A right after are refused by B within the bound', async () => {
+      assert.ok((await admin('/api/origins', { method: 'POST', body: JSON.stringify({ origin }) })).status < 300);
+      const { id, key } = await newKey('listen killed');
+      const keyToken = await mint(b, key);
+      const originToken = await mint(b, apiKeyForOrigin ??= (await newKey('origin holder')).key);
+      assert.equal((await sessionFrom(b, keyToken, DEMO_ORIGIN)).status, 200);
+      assert.equal((await sessionFrom(b, originToken, origin)).status, 200);
+
+      const killed = await sql.query<{ pid: number }>(
+        `select pg_terminate_backend(pid) as killed, pid from pg_stat_activity where datname = current_database() and application_name = $1`,
+        [`tc-embed change relay (pid ${b.child.pid})`],
+      );
+      assert.equal(killed.rows.length, 1, 'B\'s relay connection is named in pg_stat_activity');
+      assert.equal((await admin(`/api/api-keys/${id}`, { method: 'DELETE' })).status, 200);
+      assert.equal((await admin(`/api/origins?origin=${encodeURIComponent(origin)}`, { method: 'DELETE' })).status, 200);
+
+      const revoked = await within(SAFETY_NET_MS, async () => (await sessionFrom(b, keyToken, DEMO_ORIGIN)).status === 401, 'revoked key');
+      const removed = await within(SAFETY_NET_MS, async () => (await sessionFrom(b, originToken, origin)).status === 403, 'removed origin');
+      assert.ok(Math.max(revoked, removed) <= SAFETY_NET_MS + 1000, `took ${revoked} and ${removed} ms`);
+    });
+
+    it('changes that never sent a NOTIFY (written straight to the database) reach B\'s caches within the bound', async () => {
+      assert.ok((await admin('/api/origins', { method: 'POST', body: JSON.stringify({ origin }) })).status < 300);
+      const { id, key } = await newKey('silent changes');
+      const keyToken = await mint(b, key);
+      const originToken = await mint(b, apiKeyForOrigin!);
+      assert.equal((await sessionFrom(b, keyToken, DEMO_ORIGIN)).status, 200);
+      assert.equal((await sessionFrom(b, originToken, origin)).status, 200);
+      const mintWithTeam = () =>
+        fetch(`${b.url}/embed/generate-token`, {
+          method: 'POST',
+          headers: { 'x-api-key': apiKeyForOrigin!, 'content-type': 'application/json' },
+          body: JSON.stringify({ user: { distinctId: 'user-123', role: 'explorer', attributes: { team: 'blue' } } }),
+        });
+      assert.equal((await mintWithTeam()).status, 400, 'unregistered attribute: B caches the organization\'s attributes');
+
+      const { rows } = await sql.query<{ org_id: string }>('select org_id from api_keys where id = $1', [id]);
+      const orgId = rows[0]!.org_id;
+      await sql.query('update api_keys set revoked_at = now() where id = $1', [id]);
+      const deleted = await sql.query('delete from authorized_origins where org_id = $1 and origin = $2', [orgId, origin]);
+      assert.equal(deleted.rowCount, 1, 'the origin was there to remove');
+      await sql.query(`insert into token_attributes (org_id, name, type) values ($1, 'team', 'string')`, [orgId]);
+
+      const revoked = await within(SAFETY_NET_MS, async () => (await sessionFrom(b, keyToken, DEMO_ORIGIN)).status === 401, 'revoked key');
+      const removed = await within(SAFETY_NET_MS, async () => (await sessionFrom(b, originToken, origin)).status === 403, 'removed origin');
+      const accepted = await within(SAFETY_NET_MS, async () => (await mintWithTeam()).status === 200, 'added attribute');
+      assert.ok(Math.max(revoked, removed, accepted) <= SAFETY_NET_MS + 1000, `took ${revoked}, ${removed} and ${accepted} ms`);
+    });
   });
 });

@@ -15,5 +15,6 @@ export {
 export { TcEmbedError, isTcEmbedError, type TcEmbedErrorCode, type TcEmbedErrorDetail } from './errors.ts';
 export { createTokenHandler } from './node-handler.ts';
 export { createFetchTokenHandler } from './fetch-handler.ts';
+export { createFastifyTokenHandler, type FastifyReplyLike } from './fastify-handler.ts';
 export type { ResolveTokenUser, TcEmbedClientSource, TokenHandlerOptions, TokenUser } from './token-endpoint.ts';
 export { SDK_VERSION } from './version.ts';

@@ -63,7 +63,7 @@ describe('@tc-embed/node as published: compiled JavaScript and types, no depende
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), {
-      names: ['SDK_VERSION', 'TcEmbedError', 'createFetchTokenHandler', 'createTcEmbedClient', 'createTokenHandler', 'isTcEmbedError'],
+      names: ['SDK_VERSION', 'TcEmbedError', 'createFastifyTokenHandler', 'createFetchTokenHandler', 'createTcEmbedClient', 'createTokenHandler', 'isTcEmbedError'],
       serverUrl: 'https://analytics.example.com',
       refusal: 'browser_not_supported',
     });

@@ -23,7 +23,10 @@ export interface TcEmbedClientOptions {
   serverUrl: string | URL;
   /** An API key from Account settings › API keys (or `tc-embed api-keys create`). Keep it in server config. */
   apiKey: string;
-  /** Deadline of one generateToken call, retries and waits included. Default 10 000 ms. */
+  /**
+   * Deadline of one generateToken call, retries and waits included. Default 10 000 ms. An attempt with retries
+   * left may use half of what remains, so one that hangs is retried within the deadline.
+   */
   timeoutMs?: number;
   /** Extra attempts after a network error or a 503. Default 2; 0 disables retries. 4xx answers are never retried. */
   maxRetries?: number;
@@ -102,6 +105,10 @@ export function createTcEmbedClient(options: TcEmbedClientOptions): TcEmbedClien
       for (let attempt = 0; ; attempt++) {
         let failure: TcEmbedError;
         let retryAfterMs: number | undefined;
+        // An attempt with retries left gets half the time that remains: a hung connection then still leaves room
+        // for a fresh one instead of using up the whole deadline. The last attempt gets all of it.
+        const attemptMs = attempt < maxRetries ? Math.max(1, Math.floor((timeoutMs - (Date.now() - startedAt)) / 2)) : undefined;
+        const attemptSignal = attemptMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(attemptMs)]);
         try {
           const response = await fetchImpl(endpoint, {
             method: 'POST',
@@ -112,7 +119,7 @@ export function createTcEmbedClient(options: TcEmbedClientOptions): TcEmbedClien
               'user-agent': `tc-embed-node/${SDK_VERSION}`,
             },
             body,
-            signal,
+            signal: attemptSignal,
             // Never follow: a redirect would carry the API key to wherever it points.
             redirect: 'manual',
           });
@@ -125,12 +132,15 @@ export function createTcEmbedClient(options: TcEmbedClientOptions): TcEmbedClien
         } catch (error) {
           if (error instanceof TcEmbedError) throw error;
           if (signal.aborted) throw stoppedError();
-          failure = new TcEmbedError('network_error', `Could not reach tc-embed at ${endpoint}: ${describeNetworkError(error)}.`, { cause: error });
+          failure = attemptSignal.aborted
+            ? new TcEmbedError('timeout', `tc-embed did not answer attempt ${attempt + 1} within ${attemptMs} ms (${endpoint}).`, { cause: error })
+            : new TcEmbedError('network_error', `Could not reach tc-embed at ${endpoint}: ${describeNetworkError(error)}.`, { cause: error });
         }
 
         if (attempt >= maxRetries) throw failure;
         if (retryAfterMs !== undefined && retryAfterMs > MAX_HONOURED_RETRY_AFTER_MS) throw failure;
-        const delay = retryDelayMs(attempt + 1, retryAfterMs);
+        // After an attempt that hung, the wait is already behind: a fresh attempt goes at once.
+        const delay = attemptSignal.aborted ? 0 : retryDelayMs(attempt + 1, retryAfterMs);
         // A wait that would outlast the deadline cannot end in an answer: give the caller the real failure now.
         if (Date.now() - startedAt + delay >= timeoutMs) throw failure;
         try {

@@ -204,6 +204,27 @@ describe('retries', () => {
       assert.ok(elapsed >= 300 && elapsed < 1500, `elapsed ${elapsed} ms`);
     }, { timeoutMs: 300 }));
 
+  it('abandons an attempt that hangs after half the deadline and gets the token from a fresh one', () =>
+    through(['hang', 'forward'], async (client, proxy) => {
+      const started = Date.now();
+      const generated = await client.generateToken({ distinctId: 'u' });
+      const elapsed = Date.now() - started;
+      assert.ok(generated.token.length > 100);
+      assert.equal(proxy.requests.length, 2);
+      // Half of 4 s for the hung attempt, then the retry at once.
+      assert.ok(elapsed >= 2000 && elapsed < 4000, `elapsed ${elapsed} ms`);
+    }, { timeoutMs: 4000 }));
+
+  it('timeout naming the attempt when the only retry hangs as well', () =>
+    through(['hang'], async (client, proxy) => {
+      const started = Date.now();
+      await rejectsWith(client.generateToken({ distinctId: 'u' }), 'timeout');
+      const elapsed = Date.now() - started;
+      // 300 ms for the first attempt, the rest of the deadline for the last.
+      assert.equal(proxy.requests.length, 2);
+      assert.ok(elapsed >= 600 && elapsed < 1500, `elapsed ${elapsed} ms`);
+    }, { timeoutMs: 600, maxRetries: 1 }));
+
   it('aborted when the caller\'s signal fires, also during a backoff wait', () =>
     through([{ ...unavailable, headers: { ...unavailable.headers, 'retry-after': '5' } }], async (client, proxy) => {
       const controller = new AbortController();

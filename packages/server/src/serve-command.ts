@@ -36,7 +36,7 @@ export async function runServe(): Promise<void> {
   try {
     server = await startServer(config);
   } catch (error) {
-    const known = error instanceof DataDirBusyError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    const known = error instanceof DataDirBusyError || error instanceof ConfigError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
     const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${config.port} is already in use; set PORT to another one.` : (error as Error).message;
     process.stderr.write(`tc-embed: ${known ? message : `could not start: ${message}`}\n`);
     process.exit(1);

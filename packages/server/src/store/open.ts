@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { checkKeyFingerprints } from './key-fingerprints.ts';
 import { migrate } from './migrations.ts';
 import { openPgliteStore } from './pglite-store.ts';
 import { openPostgresStore } from './postgres-store.ts';
@@ -13,18 +14,28 @@ export interface OpenedStore {
   migrationsApplied: string[];
 }
 
+/** Migrates, then checks that this instance holds the database's keys; closes the store when either fails. */
+async function prepare(store: Store, config: Config): Promise<string[]> {
+  try {
+    const { applied } = await migrate(store);
+    await checkKeyFingerprints(store, config);
+    return applied;
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+}
+
 /** PostgreSQL when DATABASE_URL is set, else PGlite in `<dataDir>/pgdata` (owned by one process at a time). */
 export async function openConfiguredStore(config: Config, purpose: string): Promise<OpenedStore> {
   if (config.databaseUrl) {
     const store = await openPostgresStore({ connectionString: config.databaseUrl, queryTimeoutMs: config.databaseQueryTimeoutMs });
-    const { applied } = await migrate(store);
-    return { store, lock: undefined, migrationsApplied: applied };
+    return { store, lock: undefined, migrationsApplied: await prepare(store, config) };
   }
   const lock = acquireDataDirLock(config.dataDir, purpose);
   try {
     const store = await openPgliteStore({ dataDir: join(config.dataDir, 'pgdata') });
-    const { applied } = await migrate(store);
-    return { store, lock, migrationsApplied: applied };
+    return { store, lock, migrationsApplied: await prepare(store, config) };
   } catch (error) {
     lock.release();
     throw error;

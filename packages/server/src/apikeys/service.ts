@@ -189,6 +189,11 @@ export class ApiKeyService {
     return active ? { key: active.tokenKey, org: active.orgId } : undefined;
   }
 
+  /** Whether a live key is a console preview key (its tokens are the only ones the console's own page sends). */
+  async isConsolePreviewKey(kid: string): Promise<boolean> {
+    return (await this.load(kid))?.purpose === 'console_preview';
+  }
+
   /** Same as tokenKeyFor but only from memory: for callers that must not wait on the database. */
   cachedTokenKey(kid: string): TokenKeyResolution | undefined {
     const active = this.active.get(kid);

@@ -10,17 +10,24 @@ export interface EmbedCaller {
   origin: string;
 }
 
+/** The origin of the page that made the request, and whether it was inferred from `Host` (no Origin header). */
+export interface RequestOrigin {
+  value: string;
+  fromHost: boolean;
+}
+
 /**
  * The origin of the page that made the request. Browsers leave the Origin header out of same-origin GET requests
- * (a page served by tc-embed itself, like the console's dashboard preview) but then send `Sec-Fetch-Site:
- * same-origin`, which only a browser sets: the page is on this server's own origin, the one in the Host header.
+ * (the console's dashboard preview, a page served by tc-embed itself) but then send `Sec-Fetch-Site: same-origin`:
+ * the page is on the origin in the Host header. Any other client can send those two headers as well, so an origin
+ * inferred this way is accepted for console preview tokens only (see authorizeEmbedRequest).
  */
-export function browserOriginOf(request: FastifyRequest, publicUrl: string): string | undefined {
+export function browserOriginOf(request: FastifyRequest, publicUrl: string): RequestOrigin | undefined {
   const origin = request.headers.origin;
-  if (typeof origin === 'string') return origin;
+  if (typeof origin === 'string') return { value: origin, fromHost: false };
   const host = request.headers.host;
   if (request.headers['sec-fetch-site'] === 'same-origin' && typeof host === 'string' && host !== '') {
-    return `${new URL(publicUrl).protocol}//${host.toLowerCase()}`;
+    return { value: `${new URL(publicUrl).protocol}//${host.toLowerCase()}`, fromHost: true };
   }
   return undefined;
 }
@@ -38,7 +45,8 @@ export async function authorizeEmbedRequest(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<EmbedCaller> {
-  const origin = browserOriginOf(request, services.config.publicUrl);
+  const requestOrigin = browserOriginOf(request, services.config.publicUrl);
+  let origin = requestOrigin?.value;
   const authorization = request.headers.authorization;
   void reply.header('vary', 'Origin');
   /** Audits the refusal; an origin some organization authorized may read the error (as its preflight passed). */
@@ -76,6 +84,9 @@ export async function authorizeEmbedRequest(
     }
   }
   const { claims, kid } = verified;
+  // Only the console's preview (its tokens signed by the organization's console preview key, minted for a
+  // signed-in admin) needs the Host-inferred origin; every other token must come with the browser's Origin.
+  if (requestOrigin?.fromHost && !(await services.apiKeys.isConsolePreviewKey(kid))) origin = undefined;
 
   const matcher = services.origins.cachedMatcher(claims.org) ?? (await services.origins.matcherFor(claims.org));
   if (!origin || !matcher.matches(origin)) {

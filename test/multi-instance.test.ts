@@ -153,6 +153,25 @@ describe('two instances on one PostgreSQL', { skip: availability.available ? fal
     assert.equal(await rowsOnB(), 0, 'rules are read per request: no instance serves a stale policy');
   });
 
+  it('an admin who logs out on A is signed out on B within one second', async () => {
+    const login = await fetch(`${a.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@example.com', password: 'multi-instance-password' }),
+    });
+    assert.equal(login.status, 200);
+    const cookie = login.headers.getSetCookie().find((value) => value.startsWith('tc_admin='))!.split(';')[0]!;
+    const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+    const listOn = (server: ServerProcess) => fetch(`${server.url}/api/api-keys`, { headers: { cookie } });
+    assert.equal((await listOn(b)).status, 200, 'B now holds the session in its cache');
+
+    const logout = await fetch(`${a.url}/api/auth/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
+    assert.ok(logout.status < 300, String(logout.status));
+    assert.equal((await listOn(a)).status, 401);
+    const elapsed = await within(1000, async () => (await listOn(b)).status === 401, 'logout on B');
+    assert.ok(elapsed <= 1000, `took ${elapsed} ms`);
+  });
+
   describe('when notifications are lost', () => {
     let sql: pg.Client;
     before(async () => {

@@ -83,7 +83,7 @@ export function createServices(config: Config, store: Store, logger?: Pick<Logge
     audit,
     sessions,
     tokens: new EmbedTokens(apiKeys, attributes, sessions, audit, config.publicUrl),
-    adminAuth: new AdminAuth(store),
+    adminAuth: new AdminAuth(store, bus),
     metrics,
     connections,
     datasets,

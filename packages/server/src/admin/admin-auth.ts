@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { TcError } from '../errors.ts';
+import type { ChangeBus } from '../events/change-bus.ts';
 import type { Store } from '../store/store.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
@@ -11,6 +12,10 @@ export interface AdminIdentity {
 }
 
 const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+// A session is re-read from the database at least this often: the bound on a logout elsewhere whose
+// notification was lost (other instances hear of one through the change bus at once).
+const SESSION_CACHE_TTL_MS = 30_000;
+const MAX_CACHED_SESSIONS = 10_000;
 // Back-off is per email and client address, so a stranger cannot lock the admin out from elsewhere; a much
 // higher per-email threshold still slows a guessing campaign spread over many addresses.
 const FAILURES_BEFORE_BACKOFF = 5;
@@ -28,7 +33,15 @@ export class AdminAuth {
   private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
   private readonly cache = new Map<string, { identity: AdminIdentity; expiresAt: number }>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly bus?: ChangeBus,
+  ) {
+    bus?.subscribe((event) => {
+      if (event.type === 'admin_session_ended') this.cache.delete(event.sessionSha256);
+      if (event.type === 'caches_flushed') this.cache.clear();
+    });
+  }
 
   async createUser(orgId: string, email: string, password: string): Promise<string> {
     const id = `usr_${randomBytes(9).toString('base64url')}`;
@@ -95,6 +108,7 @@ export class AdminAuth {
     const key = sha256(sessionId);
     const cached = this.cache.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.identity;
+    if (cached) this.cache.delete(key);
     const rows = await this.store.query<{ user_id: string; org_id: string; email: string; csrf_token: string; expires_at: Date }>(
       `select s.user_id, u.org_id, u.email, s.csrf_token, s.expires_at
          from admin_sessions s join admin_users u on u.id = s.user_id
@@ -104,7 +118,11 @@ export class AdminAuth {
     const row = rows[0];
     if (!row) return undefined;
     const identity = { userId: row.user_id, orgId: row.org_id, email: row.email, csrfToken: row.csrf_token };
-    this.cache.set(key, { identity, expiresAt: row.expires_at.getTime() });
+    if (this.cache.size >= MAX_CACHED_SESSIONS) {
+      const oldest = this.cache.keys().next();
+      if (!oldest.done) this.cache.delete(oldest.value);
+    }
+    this.cache.set(key, { identity, expiresAt: Math.min(row.expires_at.getTime(), Date.now() + SESSION_CACHE_TTL_MS) });
     return identity;
   }
 
@@ -120,5 +138,7 @@ export class AdminAuth {
     const key = sha256(sessionId);
     this.cache.delete(key);
     await this.store.query('delete from admin_sessions where id_sha256 = $1', [key]);
+    // After the delete commits: an instance that re-reads on this event must not find the session still there.
+    this.bus?.publish({ type: 'admin_session_ended', sessionSha256: key });
   }
 }

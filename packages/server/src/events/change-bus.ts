@@ -8,6 +8,8 @@ export type ChangeEvent =
   | { type: 'api_key_revoked'; orgId: string; keyId: string }
   | { type: 'origins_changed'; orgId: string }
   | { type: 'attributes_changed'; orgId: string }
+  /** An admin session ended (logout); by the SHA-256 of its id, as stored, never the cookie itself. */
+  | { type: 'admin_session_ended'; sessionSha256: string }
   /** Another instance's changes may have been missed: drop every cached entry. */
   | { type: 'caches_flushed' };
 

@@ -1,5 +1,5 @@
-// `npm run bench:soak` (or BENCH_SOAK=1 npm run bench): a long run of the two routes an embed deployment lives on,
-// minting and the dashboard, checking that nothing fails and the server's memory stays flat.
+// Part of `npm run bench` (alone: `npm run bench:soak`, or BENCH_SOAK=1): a long run of the two routes an embed
+// deployment lives on, minting and the dashboard, checking that nothing fails and the server's memory stays flat.
 import autocannon from 'autocannon';
 
 export interface BenchServer {

@@ -7,6 +7,8 @@ import { PostgresChangeRelay } from './events/postgres-change-relay.ts';
 import { createServices } from './services.ts';
 import { openConfiguredStore } from './store/open.ts';
 
+const IDLE_SWEEP_MS = 50;
+
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
@@ -42,7 +44,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
       seeded,
       async stop() {
         removeControlFile();
-        await running.close();
+        // A keep-alive connection whose request was in flight when the close began becomes idle only when that
+        // response ends; Node closes idle connections once, at the start, so such a connection would hold the
+        // close open until its keep-alive timeout. Close them as they go idle.
+        const sweep = setInterval(() => running.server.closeIdleConnections(), IDLE_SWEEP_MS);
+        try {
+          await running.close();
+        } finally {
+          clearInterval(sweep);
+        }
         lock?.release();
       },
     };

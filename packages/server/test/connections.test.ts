@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createConnection } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import pg from 'pg';
@@ -12,40 +11,14 @@ import type { SqlValue, Store } from '../src/store/store.ts';
 import { assertContractError } from './helpers/assert-error.ts';
 import { startFakePostgres, type FakePostgres } from './helpers/fake-postgres.ts';
 import { createTestContext, type TestContext } from './helpers/test-app.ts';
+import { assertRealPostgresInCi, needsRealPostgres, REAL_POSTGRES } from './helpers/real-postgres.ts';
 import { TEST_DATABASE_URL } from './helpers/test-store.ts';
 
 const MASK = '••••••';
-const target = new URL(TEST_DATABASE_URL);
-/** The real PostgreSQL service (trust auth) the data-connection tests connect to. */
-const REAL = {
-  host: target.hostname,
-  port: Number(target.port || 5432),
-  database: decodeURIComponent(target.pathname.slice(1)) || 'test',
-  user: decodeURIComponent(target.username) || 'postgres',
-  sslMode: 'disable',
-};
+const REAL = REAL_POSTGRES;
+const needsPostgres = needsRealPostgres;
 
-function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1500, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const postgresUp = await reachable(REAL.host, REAL.port);
-/** On a dev machine without PostgreSQL these skip with a reason; in CI they run (and fail loudly). */
-const needsPostgres = postgresUp || inCi ? {} : { skip: `no PostgreSQL at ${REAL.host}:${REAL.port}; start it (CI=true requires it)` };
-
-function assertPostgresInCi(): void {
-  if (!postgresUp) assert.fail(`CI=true but PostgreSQL at ${REAL.host}:${REAL.port} is unreachable; the data-connection tests must run in CI.`);
-}
+const assertPostgresInCi = () => assertRealPostgresInCi('the data-connection tests');
 
 const uniquePassword = (label: string) => `${label}-${randomBytes(9).toString('base64url')}`;
 

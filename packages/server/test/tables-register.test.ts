@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createConnection } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import pg from 'pg';
@@ -9,35 +8,11 @@ import { ask } from './helpers/assistant-client.ts';
 import { assertContractError } from './helpers/assert-error.ts';
 import { startFakePostgres, type FakePostgres } from './helpers/fake-postgres.ts';
 import { createTestContext, TEST_ORIGIN, type TestContext } from './helpers/test-app.ts';
+import { assertRealPostgresInCi, needsRealPostgres, REAL_POSTGRES } from './helpers/real-postgres.ts';
 import { TEST_DATABASE_URL } from './helpers/test-store.ts';
 
-const target = new URL(TEST_DATABASE_URL);
-/** The real PostgreSQL service (trust auth) the registered tables live in. */
-const REAL = {
-  host: target.hostname,
-  port: Number(target.port || 5432),
-  database: decodeURIComponent(target.pathname.slice(1)) || 'test',
-  user: decodeURIComponent(target.username) || 'postgres',
-  sslMode: 'disable',
-};
-
-function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1500, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const postgresUp = await reachable(REAL.host, REAL.port);
-/** On a dev machine without PostgreSQL the end-to-end part skips with a reason; in CI it runs (and fails loudly). */
-const needsPostgres = postgresUp || inCi ? {} : { skip: `no PostgreSQL at ${REAL.host}:${REAL.port}; start it (CI=true requires it)` };
+const REAL = REAL_POSTGRES;
+const needsPostgres = needsRealPostgres;
 
 describe('registering tables of a data connection', () => {
   let ctx: TestContext;
@@ -135,7 +110,7 @@ describe('registering tables of a data connection', () => {
     };
 
     before(async () => {
-      if (!postgresUp) assert.fail(`CI=true but PostgreSQL at ${REAL.host}:${REAL.port} is unreachable; this end-to-end test must run in CI.`);
+      assertRealPostgresInCi('this end-to-end test');
       admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await admin.connect();
       await admin.query(`create schema ${schema}`);

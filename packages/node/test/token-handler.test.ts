@@ -10,7 +10,8 @@ import {
   type TcEmbedClient,
   type TokenUser,
 } from '../src/index.ts';
-import { startLiveServer, startScriptedServer, TEST_ORIGIN, type LiveServer } from './helpers/live-server.ts';
+import { tokenHandlerScenarios } from './helpers/host-handler-scenarios.ts';
+import { startLiveServer, startScriptedServer, type LiveServer } from './helpers/live-server.ts';
 
 /** The host app's notion of a signed-in user: here, a header its (pretend) session middleware set. */
 interface HostRequest extends IncomingMessage {
@@ -39,6 +40,9 @@ describe('createTokenHandler (node:http, as Express and connect call it)', () =>
     const failing = createTokenHandler<HostRequest>(tc, () => {
       throw new Error('session store down');
     }, { onError: (error) => reported.push(error) });
+    const unregistered = createTokenHandler(tc, () => ({ distinctId: 'bob', attributes: { department: 'sales' } }), {
+      onError: (error) => reported.push(error),
+    });
     host = createServer((request: HostRequest, response) => {
       // A stand-in for the host's session middleware.
       const session = request.headers['x-test-user'];
@@ -47,6 +51,7 @@ describe('createTokenHandler (node:http, as Express and connect call it)', () =>
         request.user = { id: id!, region: region! };
       }
       if (request.url === '/broken') return void failing(request, response);
+      if (request.url === '/unregistered-attribute') return void unregistered(request, response);
       return void handler(request, response);
     });
     hostUrl = await listen(host);
@@ -57,63 +62,7 @@ describe('createTokenHandler (node:http, as Express and connect call it)', () =>
     await live.close();
   });
 
-  it('answers a token for the signed-in user, never cacheable, that opens their session', async () => {
-    const response = await fetch(`${hostUrl}/api/tc-token`, { method: 'POST', headers: { 'x-test-user': 'alice:EMEA' } });
-    assert.equal(response.status, 200);
-    assert.equal(response.headers.get('cache-control'), 'no-store');
-    assert.match(response.headers.get('content-type')!, /^application\/json/);
-    const body = (await response.json()) as { token: string; expiresIn: string; expiresAt: string };
-    assert.equal(body.expiresIn, '1h');
-    assert.ok(Math.abs(Date.parse(body.expiresAt) - Date.now() - 3_600_000) < 5_000);
-
-    const session = await live.ctx.inject({
-      method: 'POST',
-      url: '/embed/session',
-      headers: { authorization: `Bearer ${body.token}`, origin: TEST_ORIGIN },
-    });
-    assert.equal(session.statusCode, 200);
-    assert.equal(session.json().user.distinctId, 'alice');
-    const introspection = await live.ctx.services.tokens.introspect(body.token);
-    assert.deepEqual(introspection.claims!.attributes, { region: 'EMEA' });
-  });
-
-  it('401 unauthenticated when the callback finds no signed-in user', async () => {
-    const response = await fetch(`${hostUrl}/api/tc-token`, { method: 'POST' });
-    assert.equal(response.status, 401);
-    assert.equal(response.headers.get('cache-control'), 'no-store');
-    assert.deepEqual(await response.json(), {
-      error: { code: 'unauthenticated', message: 'Sign in first: embedded analytics need a signed-in user.' },
-    });
-  });
-
-  it('500 internal_error when the callback throws, reported to onError without leaking it', async () => {
-    reported.length = 0;
-    const response = await fetch(`${hostUrl}/broken`, { method: 'POST' });
-    assert.equal(response.status, 500);
-    const body = (await response.json()) as { error: { code: string; message: string } };
-    assert.equal(body.error.code, 'internal_error');
-    assert.doesNotMatch(body.error.message, /session store/);
-    assert.equal((reported[0] as Error).message, 'session store down');
-  });
-
-  it('502 with tc-embed\'s code and message when tc-embed refuses the request', async () => {
-    reported.length = 0;
-    const unregistered = createTokenHandler(tc, () => ({ distinctId: 'bob', attributes: { department: 'sales' } }), {
-      onError: (error) => reported.push(error),
-    });
-    const server = createServer((request, response) => void unregistered(request, response));
-    const url = await listen(server);
-    try {
-      const response = await fetch(url, { method: 'POST' });
-      assert.equal(response.status, 502);
-      const body = (await response.json()) as { error: { code: string; message: string } };
-      assert.equal(body.error.code, 'invalid_request');
-      assert.match(body.error.message, /user\.attributes\.department/);
-      assert.equal((reported[0] as TcEmbedError).code, 'invalid_request');
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
+  tokenHandlerScenarios(() => ({ hostUrl, live, reported }));
 });
 
 describe('createFetchTokenHandler (Request → Response, as Next.js route handlers and Hono call it)', () => {

@@ -14,10 +14,10 @@ import { themeStyles } from '../styles/theme.styles.js';
  * @summary The AI assistant: a chat over the same embed session as the dashboards; answers stream in as they are
  * written (Server-Sent Events over fetch).
  *
- * @fires tc-ready - The session is verified and the assistant accepts questions. `detail: {org, user}`.
- * @fires tc-token-refreshed - A new token is in use. `detail: {expiresAt, expiresIn, recovered}`.
- * @fires tc-token-expired - The token expired before a renewal succeeded. `detail: {expiresAt}`.
- * @fires tc-error - Something failed; the element shows the same message. `detail: {code, message}`.
+ * @fires {CustomEvent<TcReadyDetail>} tc-ready - The session is verified and the assistant accepts questions. `detail: {org, user}`.
+ * @fires {CustomEvent<TcTokenRefreshedDetail>} tc-token-refreshed - A new token is in use. `detail: {expiresAt, expiresIn, recovered}`.
+ * @fires {CustomEvent<TcTokenExpiredDetail>} tc-token-expired - The token expired before a renewal succeeded. `detail: {expiresAt}`.
+ * @fires {CustomEvent<TcErrorDetail>} tc-error - Something failed; the element shows the same message. `detail: {code, message}`.
  *
  * @csspart base - The wrapper of everything.
  * @csspart messages - The conversation (`role="log"`).

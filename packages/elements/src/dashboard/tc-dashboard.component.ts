@@ -26,10 +26,10 @@ interface DashboardView {
  * @summary An embedded dashboard: its title and a responsive grid of KPI, bar, line and table tiles, with the rows
  * the token's row-level security allows.
  *
- * @fires tc-ready - The session is verified and the dashboard is shown. `detail: {org, user}`.
- * @fires tc-token-refreshed - A new token is in use. `detail: {expiresAt, expiresIn, recovered}`.
- * @fires tc-token-expired - The token expired before a renewal succeeded. `detail: {expiresAt}`.
- * @fires tc-error - Something failed; the element shows the same message. `detail: {code, message}`.
+ * @fires {CustomEvent<TcReadyDetail>} tc-ready - The session is verified and the dashboard is shown. `detail: {org, user}`.
+ * @fires {CustomEvent<TcTokenRefreshedDetail>} tc-token-refreshed - A new token is in use. `detail: {expiresAt, expiresIn, recovered}`.
+ * @fires {CustomEvent<TcTokenExpiredDetail>} tc-token-expired - The token expired before a renewal succeeded. `detail: {expiresAt}`.
+ * @fires {CustomEvent<TcErrorDetail>} tc-error - Something failed; the element shows the same message. `detail: {code, message}`.
  *
  * @csspart base - The wrapper of everything.
  * @csspart header - Title and description.

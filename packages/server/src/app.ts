@@ -53,6 +53,10 @@ export interface BuildAppOptions {
 /** Paths of the browser-facing embed API that answer CORS for authorized origins. */
 export const EMBED_BROWSER_PATHS = ['/embed/session', '/embed/dashboards/:id', '/embed/charts/:id', '/embed/assistant/messages', '/embed/assistant/suggestions'] as const;
 
+function trustNearestHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 /**
  * The tc-embed HTTP server, not listening: main.ts listens, tests call inject() or listen on port 0.
  *
@@ -70,6 +74,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     requestIdHeader: 'x-request-id',
+    // Off unless TC_TRUST_PROXY says which proxies to believe: otherwise X-Forwarded-For would let any client
+    // choose its own request.ip (the sign-in back-off and per-address rate limits are keyed on it).
+    // A hop count trusts that many proxies nearest this server (what Fastify does with a number; its types omit it).
+    trustProxy: typeof config.trustProxy === 'number' ? trustNearestHops(config.trustProxy) : (config.trustProxy ?? false),
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     // Requests arriving while closing are refused by http/shutdown-refusal.ts, in the contract's error shape.
@@ -101,7 +109,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(cookie);
-  services.assistant.countQuestionsWith(await registerRateLimit(app, services));
+  const windowCounters = await registerRateLimit(app, services);
+  services.assistant.countQuestionsWith(windowCounters);
+  services.adminAuth.countAttemptsWith(windowCounters);
 
   registerEmbedCors(app, services, EMBED_BROWSER_PATHS);
   await app.register(healthRoutes, { services });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CONNECTION_HOSTS_VARIABLE, HostAllowlist } from './connections/host-allowlist.ts';
 
@@ -35,6 +36,11 @@ export interface Config {
   redisUrl: string | undefined;
   /** TC_CONNECTION_HOSTS: the hosts data connections may use; every host when unset. */
   connectionHosts: HostAllowlist | undefined;
+  /**
+   * TC_TRUST_PROXY: which proxies' X-Forwarded-For / X-Forwarded-Proto to believe (Fastify's `trustProxy`): `true` (any),
+   * a hop count, or addresses / CIDRs. Off when unset: the client address is the TCP peer's.
+   */
+  trustProxy?: boolean | number | string[];
   /** Bearer token that GET /metrics requires; when unset /metrics answers loopback callers only. */
   metricsToken: string | undefined;
   /** Load-shedding thresholds (0 turns one off): past any of them requests get 503 service_unavailable. */
@@ -162,6 +168,37 @@ function parseConnectionHosts(raw: string | undefined): HostAllowlist | undefine
   } catch (error) {
     throw new ConfigError(`${CONNECTION_HOSTS_VARIABLE} ${(error as Error).message} Example: ${CONNECTION_HOSTS_VARIABLE}=db.internal,*.warehouse.example.com,10.20.0.0/16`);
   }
+}
+
+// proxy-addr's names for address ranges, accepted in TC_TRUST_PROXY beside addresses and CIDRs.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IPv4/IPv6 address, optionally with a /prefix that fits its family. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function parseTrustProxy(raw: string | undefined): boolean | number | string[] {
+  if (raw === undefined || raw.trim() === '' || raw.trim() === 'false') return false;
+  const value = raw.trim();
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops < 1 || hops > 32) throw new ConfigError(`TC_TRUST_PROXY as a hop count must be from 1 to 32, got "${raw}".`);
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !PROXY_RANGE_NAMES.has(entry) && !isAddressOrCidr(entry));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `TC_TRUST_PROXY must be true, a hop count, or a comma-separated list of proxy addresses / CIDRs (e.g. 10.0.0.0/8,127.0.0.1); "${bad}" is none of these.`,
+    );
+  }
+  return entries;
 }
 
 const MIN_METRICS_TOKEN_LENGTH = 16;
@@ -292,6 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute,
     redisUrl: parseRedisUrl(env.TC_REDIS_URL),
     connectionHosts: parseConnectionHosts(env.TC_CONNECTION_HOSTS),
+    trustProxy: parseTrustProxy(env.TC_TRUST_PROXY),
     metricsToken: parseMetricsToken(env.TC_METRICS_TOKEN),
     loadShedding: parseLoadShedding(env),
     assistant: {

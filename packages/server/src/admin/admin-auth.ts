@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { TcError } from '../errors.ts';
 import type { ChangeBus } from '../events/change-bus.ts';
+import { LocalWindowCounters, type WindowCounters } from '../ratelimit/window-counters.ts';
 import type { Store } from '../store/store.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
@@ -16,21 +17,23 @@ const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 // notification was lost (other instances hear of one through the change bus at once).
 const SESSION_CACHE_TTL_MS = 30_000;
 const MAX_CACHED_SESSIONS = 10_000;
-// Back-off is per email and client address, so a stranger cannot lock the admin out from elsewhere; a much
-// higher per-email threshold still slows a guessing campaign spread over many addresses.
-const FAILURES_BEFORE_BACKOFF = 5;
-const FAILURES_BEFORE_ACCOUNT_BACKOFF = 50;
-const MAX_TRACKED_FAILURES = 10_000;
-const BACKOFF_BASE_MS = 30_000;
-const BACKOFF_MAX_MS = 15 * 60 * 1000;
+// Sign-in back-off (docs/OPERATIONS.md): attempts are counted per (email, client address) in fixed windows, so a
+// stranger elsewhere cannot lock the admin out; while one email draws many attempts from many addresses, each
+// address gets a single attempt per window, which slows a spread-out guessing campaign but never refuses an
+// address that has not itself failed. Counted before the password is checked, so parallel guesses cannot slip
+// past the budget; on the rate limiter's counters, so with TC_REDIS_URL every instance shares them.
+const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
+const ATTEMPTS_PER_CLIENT = 5;
+const ATTEMPTS_PER_CLIENT_UNDER_ATTACK = 1;
+const ATTEMPTS_PER_ACCOUNT_BEFORE_ATTACK = 50;
 // A fixed dummy hash so an unknown email costs the same scrypt work as a wrong password.
 const DUMMY_HASH_PROMISE = hashPassword(randomBytes(16).toString('hex'));
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-/** Admin login sessions (cookie value → session), with back-off after repeated failures per email. */
+/** Admin login sessions (cookie value → session), with back-off after repeated sign-in attempts per email and address. */
 export class AdminAuth {
-  private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
+  private attempts: WindowCounters = new LocalWindowCounters();
   private readonly cache = new Map<string, { identity: AdminIdentity; expiresAt: number }>();
 
   constructor(
@@ -41,6 +44,11 @@ export class AdminAuth {
       if (event.type === 'admin_session_ended') this.cache.delete(event.sessionSha256);
       if (event.type === 'caches_flushed') this.cache.clear();
     });
+  }
+
+  /** Counts sign-in attempts with these counters (the rate limiter's: shared through Redis when configured). */
+  countAttemptsWith(counters: WindowCounters): void {
+    this.attempts = counters;
   }
 
   async createUser(orgId: string, email: string, password: string): Promise<string> {
@@ -60,13 +68,15 @@ export class AdminAuth {
       throw new TcError('invalid_request', 'password is required.', [{ field: 'password', message: 'required' }]);
     }
     const email = emailInput.trim().toLowerCase();
-    const clientKey = `${email}|${clientAddress}`;
-    const state = this.failures.get(clientKey);
-    const accountState = this.failures.get(email);
-    const now = Date.now();
-    const lockedUntil = Math.max(state?.lockedUntil ?? 0, accountState?.lockedUntil ?? 0);
-    if (lockedUntil > now) {
-      const seconds = Math.ceil((lockedUntil - now) / 1000);
+    const emailKey = sha256(email);
+    const clientKey = `admin-sign-in:client:${emailKey}:${clientAddress}`;
+    const [client, account] = await Promise.all([
+      this.attempts.increment(clientKey, SIGN_IN_WINDOW_MS),
+      this.attempts.increment(`admin-sign-in:account:${emailKey}`, SIGN_IN_WINDOW_MS),
+    ]);
+    const allowed = account.current > ATTEMPTS_PER_ACCOUNT_BEFORE_ATTACK ? ATTEMPTS_PER_CLIENT_UNDER_ATTACK : ATTEMPTS_PER_CLIENT;
+    if (client.current > allowed) {
+      const seconds = Math.max(1, Math.ceil(client.ttl / 1000));
       throw Object.assign(
         new TcError('rate_limited', `Too many failed sign-ins for this account; try again in ${seconds} seconds.`),
         { retryAfterSeconds: seconds },
@@ -78,22 +88,10 @@ export class AdminAuth {
     );
     const user = rows[0];
     const ok = await verifyPassword(password, user?.password_hash ?? (await DUMMY_HASH_PROMISE));
-    if (!user || !ok) {
-      const backOff = (key: string, previous: typeof state, threshold: number) => {
-        if (!previous && this.failures.size >= MAX_TRACKED_FAILURES) {
-          const oldest = this.failures.keys().next();
-          if (!oldest.done) this.failures.delete(oldest.value);
-        }
-        const count = (previous?.count ?? 0) + 1;
-        const over = count - threshold;
-        this.failures.set(key, { count, lockedUntil: over >= 0 ? now + Math.min(BACKOFF_BASE_MS * 2 ** over, BACKOFF_MAX_MS) : 0 });
-      };
-      backOff(clientKey, state, FAILURES_BEFORE_BACKOFF);
-      backOff(email, accountState, FAILURES_BEFORE_ACCOUNT_BACKOFF);
-      throw new TcError('unauthenticated', 'The email or password is not correct.');
-    }
-    this.failures.delete(clientKey);
-    this.failures.delete(email);
+    if (!user || !ok) throw new TcError('unauthenticated', 'The email or password is not correct.');
+    // This address's earlier typos no longer count; the account's count stands (it measures a campaign).
+    await this.attempts.reset(clientKey);
+    const now = Date.now();
     const sessionId = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     await this.store.query(

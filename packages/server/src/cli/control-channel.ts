@@ -26,7 +26,9 @@ export function registerControlRoute(app: FastifyInstance, services: Services, s
   const docs = { tag: 'Internal', summary: 'CLI control channel', hide: true, responses: { 200: { description: 'The command\'s result.' } } };
   app.post('/internal/cli', { bodyLimit: 64 * 1024, config: { openapi: docs } }, async (request): Promise<CommandResult> => {
     const presented = Buffer.from(String(request.headers[CONTROL_HEADER] ?? ''));
-    const loopback = request.ip === '127.0.0.1' || request.ip === '::1' || request.ip === '::ffff:127.0.0.1';
+    // The TCP peer, not request.ip: with TC_TRUST_PROXY set, request.ip comes from X-Forwarded-For.
+    const peer = request.socket.remoteAddress;
+    const loopback = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
     if (!loopback || presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
       throw new TcError('not_found', `No route POST /internal/cli.`);
     }

@@ -8,6 +8,8 @@ export interface WindowCount {
 
 export interface WindowCounters {
   increment(key: string, windowMs: number): Promise<WindowCount>;
+  /** Forgets a key's count (a successful sign-in clears its failures). */
+  reset(key: string): Promise<void>;
 }
 
 const MAX_LOCAL_KEYS = 10_000;
@@ -26,6 +28,10 @@ export class LocalWindowCounters implements WindowCounters {
     }
     window.count++;
     return { current: window.count, ttl: window.endsAt - now };
+  }
+
+  async reset(key: string): Promise<void> {
+    this.windows.delete(key);
   }
 }
 
@@ -72,5 +78,17 @@ export class SharedWindowCounters implements WindowCounters {
     }
     this.onFallback();
     return this.local.increment(key, windowMs);
+  }
+
+  async reset(key: string): Promise<void> {
+    // Counted locally while Redis was away, perhaps: clear both.
+    await this.local.reset(key);
+    if (this.redis.status === 'ready' && Date.now() >= this.redisSkippedUntil) {
+      try {
+        await this.redis.del(KEY_PREFIX + key);
+      } catch {
+        this.redisSkippedUntil = Date.now() + REDIS_RETRY_AFTER_MS;
+      }
+    }
   }
 }

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { TcError } from '../errors.ts';
 import { LOAD_SHEDDING_EXEMPT } from '../http/load-shedding.ts';
 import type { RouteDocs } from '../openapi/route-docs.ts';
 import { pendingMigrations } from '../store/migrations.ts';
@@ -14,7 +15,9 @@ const LIVENESS_DOCS: RouteDocs = {
 const READINESS_DOCS: RouteDocs = {
   tag: 'Health',
   summary: 'Readiness: the store answers and every migration is applied',
-  description: 'Answers 503 with `{"status": "migrating", "pending": [...]}` while migrations are pending, or the error shape when the store is unreachable.',
+  description:
+    'Answers 503 `service_unavailable` in the error shape, with `Retry-After`, while migrations are pending (the message names them), ' +
+    'while the store is unreachable, or while the instance sheds load.',
   responses: {
     200: {
       description: 'Ready for traffic.',
@@ -24,18 +27,32 @@ const READINESS_DOCS: RouteDocs = {
   },
 };
 
+// A probe retries on its own schedule; this is the hint for anything else that reads the answer.
+const NOT_READY_RETRY_AFTER_SECONDS = 5;
+
+/** Not ready, in the contract's error shape; not logged as a failure (a probe asks every few seconds while it lasts). */
+function notReady(reply: FastifyReply, message: string) {
+  return reply
+    .status(503)
+    .header('retry-after', String(NOT_READY_RETRY_AFTER_SECONDS))
+    .header('cache-control', 'no-store')
+    .send(new TcError('service_unavailable', message).toJSON());
+}
+
 /** /healthz: the process answers. /readyz: the store answers and every migration is applied. */
 export async function healthRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   // Liveness answers even under load shedding: a saturated instance is busy, not dead (/readyz is shed).
   app.get('/healthz', { config: { ...LOAD_SHEDDING_EXEMPT, openapi: LIVENESS_DOCS } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { openapi: READINESS_DOCS } }, async (_request, reply) => {
+    let pending: string[];
     try {
-      const pending = await pendingMigrations(services.store);
-      if (pending.length) return reply.status(503).send({ status: 'migrating', pending });
-      return { status: 'ready', store: services.store.kind };
+      pending = await pendingMigrations(services.store);
     } catch {
-      void reply.header('retry-after', '5');
-      return reply.status(503).send({ error: { code: 'service_unavailable', message: 'The store is unreachable.' } });
+      return notReady(reply, 'The tc-embed store is unreachable; this instance is not ready.');
     }
+    if (pending.length) {
+      return notReady(reply, `Database migrations are pending (${pending.join(', ')}); this instance is ready once they are applied (npx tc-embed migrate).`);
+    }
+    return { status: 'ready', store: services.store.kind };
   });
 }

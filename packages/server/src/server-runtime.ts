@@ -25,7 +25,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     // The app's logger exists only once the app is built; failures of background writes (audit) are logged to it.
     const services = createServices(config, store, { error: (details: unknown, message?: string) => app?.log.error(details, message) });
     const relay = config.databaseUrl
-      ? new PostgresChangeRelay(config.databaseUrl, store, services.bus, (error) => app?.log.warn({ err: error }, 'change relay'))
+      ? new PostgresChangeRelay(config.databaseUrl, store, services.bus, (error) => app?.log.warn({ err: error }, 'change relay'), services.metrics.changeRelay())
       : undefined;
     await relay?.start();
     const seeded = await seedFirstStart(services);

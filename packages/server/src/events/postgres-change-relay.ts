@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { ChangeRelaySignals } from '../metrics/metrics.ts';
 import type { Store } from '../store/store.ts';
 import type { ChangeBus, ChangeEvent } from './change-bus.ts';
 
@@ -37,12 +38,16 @@ export class PostgresChangeRelay {
   private unsubscribe: () => void = () => {};
   private relaying = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Whether a LISTEN connection was ever up: the next one is a reconnect. */
+  private everConnected = false;
 
   constructor(
     private readonly connectionString: string,
     private readonly store: Store,
     private readonly bus: ChangeBus,
     private readonly onError: (error: unknown) => void = () => {},
+    /** Metrics: tc_change_relay_connected and tc_change_relay_reconnects_total. */
+    private readonly signals?: ChangeRelaySignals,
   ) {}
 
   async start(): Promise<void> {
@@ -85,6 +90,8 @@ export class PostgresChangeRelay {
       this.client = client;
       // Whatever happened while we were not listening is unknown: start from empty caches.
       this.emitLocally({ type: 'caches_flushed' });
+      this.signals?.connected(this.everConnected);
+      this.everConnected = true;
     } catch (error) {
       this.onError(error);
       this.scheduleReconnect(client);
@@ -94,6 +101,7 @@ export class PostgresChangeRelay {
   private scheduleReconnect(client: pg.Client): void {
     if (this.stopped || (this.client && this.client !== client)) return;
     this.client = undefined;
+    this.signals?.disconnected();
     client.removeAllListeners('end');
     client.end().catch(() => {});
     setTimeout(() => void this.connect(), RECONNECT_DELAY_MS).unref();

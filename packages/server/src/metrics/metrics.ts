@@ -7,6 +7,14 @@ export interface MetricSources {
   audit: { droppedCount: number };
 }
 
+/** What the cross-instance change relay (events/postgres-change-relay.ts) reports about its LISTEN connection. */
+export interface ChangeRelaySignals {
+  /** The LISTEN connection is up (`reconnected`: it replaces one that was lost). */
+  connected(reconnected: boolean): void;
+  /** The LISTEN connection was lost (or found dead by the heartbeat); events may be missed until it is back. */
+  disconnected(): void;
+}
+
 export interface MetricsOptions {
   /** Process CPU, memory, event-loop lag and GC (each app would start its own monitor: off in tests). */
   processMetrics: boolean;
@@ -28,6 +36,7 @@ export class Metrics {
   private readonly requestDuration: Histogram<'method' | 'route' | 'status_code'>;
   private readonly requestsShed: Counter<'reason'>;
   private readonly rateLimitFallbacks: Counter;
+  private relaySignals: ChangeRelaySignals | undefined;
 
   constructor(sources: MetricSources, options: MetricsOptions) {
     const registers = [this.registry];
@@ -99,6 +108,36 @@ export class Metrics {
 
   recordRateLimitFallback(): void {
     this.rateLimitFallbacks.inc();
+  }
+
+  /**
+   * The change relay's metrics, registered on first use: only an instance on PostgreSQL (which runs the relay)
+   * exposes them, so a single PGlite instance shows no relay that could look disconnected.
+   */
+  changeRelay(): ChangeRelaySignals {
+    if (this.relaySignals) return this.relaySignals;
+    const registers = [this.registry];
+    const connected = new Gauge({
+      name: 'tc_change_relay_connected',
+      help: 'Whether the LISTEN connection that carries cache invalidations between instances is up (1) or not (0).',
+      registers,
+    });
+    const reconnects = new Counter({
+      name: 'tc_change_relay_reconnects_total',
+      help: 'LISTEN connections re-established after one was lost; each flushed every cache on this instance.',
+      registers,
+    });
+    connected.set(0);
+    this.relaySignals = {
+      connected(reconnected) {
+        connected.set(1);
+        if (reconnected) reconnects.inc();
+      },
+      disconnected() {
+        connected.set(0);
+      },
+    };
+    return this.relaySignals;
   }
 
   /** The exposition text and its content type. */

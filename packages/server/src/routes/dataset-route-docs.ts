@@ -363,7 +363,7 @@ export const CREATE_DASHBOARD_DOCS: RouteDocs = {
   operationId: 'createDashboard',
   summary: 'Create a dashboard',
   description: "Every tile's query is checked against the table metadata; tile ids must be unique in the organization.",
-  body: { schema: DASHBOARD_DEFINITION, example: { id: 'ops', title: 'Operations', tiles: [KPI_TILE_EXAMPLE] } },
+  body: { schema: DASHBOARD_DEFINITION, example: { id: 'ops', title: 'Operations', tiles: [{ ...KPI_TILE_EXAMPLE, id: 'ops-revenue' }] } },
   responses: { 201: { description: 'The created dashboard.', schema: STORED_DASHBOARD } },
   errors: ['conflict'],
 };

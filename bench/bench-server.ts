@@ -45,6 +45,20 @@ app.post('/bench/echo-session', async (_request, reply) => {
   void reply.header('access-control-allow-origin', 'http://localhost:3000').header('vary', 'Origin').header('cache-control', 'no-store');
   return sessionShapedReply;
 });
+// The platform floor of the first-paint bench: a bare custom element (cross-origin module) that fetches one small
+// JSON document and writes one number into its shadow root.
+const floorModule = `customElements.define('bench-floor', class extends HTMLElement {
+  connectedCallback() {
+    const root = this.attachShadow({ mode: 'open' });
+    fetch(new URL('/bench/floor-data', import.meta.url)).then((response) => response.json()).then((data) => {
+      root.innerHTML = '<p part="kpi-value">' + data.value + '</p>';
+    });
+  }
+});`;
+app.get('/bench/floor.js', async (_request, reply) =>
+  reply.header('content-type', 'text/javascript; charset=utf-8').header('access-control-allow-origin', '*').header('cache-control', 'no-store').send(floorModule),
+);
+app.get('/bench/floor-data', async (_request, reply) => reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store').send({ value: 42 }));
 // The soak reads the server's own memory (its RSS is what an operator's dashboards would show).
 app.get('/bench/rss', async () => {
   (globalThis as { gc?: () => void }).gc?.();

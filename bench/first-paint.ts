@@ -9,6 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../test/helpers/browser.ts';
 import type { BenchTarget } from './dashboard-latency.ts';
 
 export interface PaintFigures {
@@ -22,19 +23,6 @@ export interface PaintFigures {
   floor: { median: number; min: number; max: number };
 }
 
-// Headless Chromium 156 builds browser UI (the omnibox popup's WebUI page, with its own renderer) for every new
-// window, which is every new context here: ≈ 400 ms of CPU during each load on a 2-core machine, competing with
-// the page being measured. A real browser builds it once, not per page; these flags leave it out.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless=new',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup,PreloadTopChromeWebUI,PreloadTopChromeWebUILessNavigations',
-];
 
 /**
  * Resolves window.firstDataPaint once the selector matches inside the element's shadow root and that frame is

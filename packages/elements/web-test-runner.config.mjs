@@ -29,6 +29,8 @@ export default {
           '--disable-component-update',
           '--disable-sync',
           '--no-first-run',
+          // The omnibox popup's WebUI, built per window by headless Chromium: see test/helpers/browser.ts.
+          '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup,PreloadTopChromeWebUI,PreloadTopChromeWebUILessNavigations',
         ],
       },
     }),

@@ -1,6 +1,12 @@
 import { chromium, type Browser, type Request } from 'playwright-core';
 
-/** The flags every browser test runs Chromium with (headless, as root, no background traffic). */
+/**
+ * Headless Chromium (156) builds its omnibox popup's WebUI, in a renderer of its own, for every new window — every
+ * new context here: hundreds of ms of CPU per page on two cores, browser UI no test looks at. Left out.
+ */
+export const DISABLED_BROWSER_UI = '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup,PreloadTopChromeWebUI,PreloadTopChromeWebUILessNavigations';
+
+/** The flags every browser test and the first-paint bench run Chromium with (headless, as root, no background traffic). */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--headless=new',
@@ -9,6 +15,7 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  DISABLED_BROWSER_UI,
 ];
 
 /** Headless Chromium from `CHROME_PATH` or /usr/bin/chromium. */

@@ -6,6 +6,7 @@ import { handleClientError } from './http/client-error.ts';
 import { registerEmbedCors } from './http/embed-cors.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { handleFrameworkError } from './http/framework-errors.ts';
+import { registerHostHeaderGuard } from './http/host-header-guard.ts';
 import { collectRoutes } from './openapi/collect.ts';
 import { registerLoadShedding } from './http/load-shedding.ts';
 import { registerNulGuard } from './http/nul-guard.ts';
@@ -84,6 +85,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     return503OnClosing: false,
     clientErrorHandler: handleClientError,
     frameworkErrors: handleFrameworkError,
+    // Node would answer an HTTP/1.1 request without Host with a bare 400 before Fastify sees it;
+    // http/host-header-guard.ts refuses it instead, in the contract's error shape.
+    http: { requireHostHeader: false },
   });
   const services = options.services ?? createServices(config, store, app.log);
   // Before any route: the OpenAPI document (/docs) is generated from every route registered after this.
@@ -96,6 +100,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // First of the request hooks: a closing or overloaded instance refuses at once, before any work.
   registerShutdownRefusal(app);
   await registerLoadShedding(app, config.loadShedding, services.metrics);
+  registerHostHeaderGuard(app);
   registerNulGuard(app);
   // A bodiless DELETE or GET that still says Content-Type: application/json (as many fetch wrappers do) has
   // nothing to parse; without this Fastify would refuse it as an empty JSON body.

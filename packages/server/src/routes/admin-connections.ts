@@ -35,7 +35,10 @@ const FIELDS = {
   port: { type: 'integer', minimum: 1, maximum: 65535, default: 5432 },
   database: { type: 'string', minLength: 1, maxLength: 63 },
   user: { type: 'string', minLength: 1, maxLength: 63 },
-  password: { type: ['string', 'null'], description: `Stored encrypted. On PATCH: left out or "${MASKED_SECRET}" keeps it; null or "" removes it.` },
+  password: {
+    type: ['string', 'null'],
+    description: `Stored encrypted. On PATCH: left out or "${MASKED_SECRET}" keeps it (unless host, port, database, user or sslMode change: then send it again); null or "" removes it.`,
+  },
   sslMode: { enum: [...SSL_MODES], default: 'verify-full' },
   statementTimeoutMs: { type: 'integer', minimum: STATEMENT_TIMEOUT_MS.min, maximum: STATEMENT_TIMEOUT_MS.max, default: STATEMENT_TIMEOUT_MS.default },
   maxRows: { type: 'integer', minimum: MAX_ROWS.min, maximum: MAX_ROWS.max, default: MAX_ROWS.default },
@@ -55,6 +58,11 @@ const TEST_RESULT = {
     message: { type: 'string', description: 'When not ok: what to check.' },
   },
 } as const;
+
+/** The rule refuseKeptPasswordOnNewTarget (connections/service.ts) enforces, told where a client meets it. */
+const PASSWORD_FOLLOWS_TARGET =
+  `Changing host, port, database, user or sslMode of a connection that has a saved password requires sending the password again: ` +
+  `the saved one is only sent to the server it was saved for, so left out or sent back as "${MASKED_SECRET}" the answer is 400 invalid_request naming \`password\`.`;
 
 const ID_PARAM = { id: { description: 'The connection id ("sample" for the built-in sample database).', schema: { type: 'string' } } };
 const EXAMPLE = { name: 'Warehouse', host: 'db.example.com', port: 5432, database: 'sales', user: 'reader', password: 's3cret', sslMode: 'verify-full' };
@@ -96,7 +104,9 @@ const DOCS = {
   update: {
     tag: 'Admin API',
     summary: 'Change a data connection',
-    description: `Fields left out keep their value. A password left out or sent back as "${MASKED_SECRET}" keeps the stored one; null or "" removes it. The built-in sample database is read-only.`,
+    description:
+      `Fields left out keep their value. A password left out or sent back as "${MASKED_SECRET}" keeps the stored one; null or "" removes it. ` +
+      `${PASSWORD_FOLLOWS_TARGET} The built-in sample database is read-only.`,
     security: ['adminSession'],
     params: ID_PARAM,
     body: { schema: { type: 'object', additionalProperties: false, properties: FIELDS }, example: { host: 'replica.example.com', password: 's3cret' } },
@@ -114,7 +124,9 @@ const DOCS = {
   test: {
     tag: 'Admin API',
     summary: 'Test a saved connection',
-    description: 'Connects afresh with the stored (decrypted) password. An optional body of unsaved edits, shaped like PATCH, is tested without being saved.',
+    description:
+      'Connects afresh with the stored (decrypted) password. An optional body of unsaved edits, shaped like PATCH, is tested without being saved, ' +
+      `under the same rule for the password. ${PASSWORD_FOLLOWS_TARGET}`,
     security: ['adminSession'],
     params: ID_PARAM,
     body: { schema: { type: 'object', additionalProperties: false, properties: FIELDS }, required: false, example: { port: 6432, password: 's3cret' } },

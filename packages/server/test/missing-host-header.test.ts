@@ -1,49 +1,8 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { assertContractError } from './helpers/assert-error.ts';
+import { exchangeUntilClosed } from './helpers/raw-socket.ts';
 import { createTestContext, type TestContext } from './helpers/test-app.ts';
-
-interface RawResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** How long the server may keep the connection open after answering before the test counts it as left open. */
-const CLOSE_DEADLINE_MS = 5_000;
-
-/**
- * Writes one raw request and reads until the server closes the connection; rejects if it stays open, so each
- * test also proves the connection was closed. Only a real socket shows this: inject() always adds a Host header.
- */
-async function exchangeUntilClosed(port: number, request: string): Promise<RawResponse> {
-  const received = await new Promise<string>((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let text = '';
-    const deadline = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`the server kept the connection open after answering: ${JSON.stringify(text)}`));
-    }, CLOSE_DEADLINE_MS);
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (text += chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      clearTimeout(deadline);
-      resolve(text);
-    });
-    socket.write(request);
-  });
-  const headEnd = received.indexOf('\r\n\r\n');
-  assert.ok(headEnd > 0, `no complete response: ${JSON.stringify(received)}`);
-  const [statusLine, ...headerLines] = received.slice(0, headEnd).split('\r\n');
-  const headers: Record<string, string> = {};
-  for (const line of headerLines) {
-    const colon = line.indexOf(':');
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return { statusCode: Number(statusLine!.split(' ')[1]), headers, body: received.slice(headEnd + 4) };
-}
 
 describe('the Host header on a real socket', () => {
   let ctx: TestContext;

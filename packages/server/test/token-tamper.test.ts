@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { EncryptJWT } from 'jose';
 import { generateApiKey } from '../src/apikeys/format.ts';
 import { EMBED_TOKEN_AUDIENCE } from '../src/tokens/claims.ts';
+import { exchangeUntilClosed } from './helpers/raw-socket.ts';
 import { createTestContext, TEST_ISSUER, TEST_ORIGIN, type TestContext } from './helpers/test-app.ts';
 import { RFC7520_5_6_DIR_A128GCM, RFC7520_5_8_A128KW_A128GCM, RFC7520_5_9_COMPRESSED } from './helpers/rfc7520-vectors.ts';
 import { b64url, flipBit, forgeCompactJwe, nonCanonicalSpelling, replaceSegment, Segment, segmentBytes } from './helpers/token-forge.ts';
@@ -195,37 +195,22 @@ describe('oversized input at every door', () => {
   });
   after(() => ctx.close());
 
-  /** Writes raw bytes to the listening app and reads until it closes the connection. */
-  async function rawExchange(request: string): Promise<{ head: string; body: unknown }> {
-    const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1');
-      let received = '';
-      socket.setEncoding('utf8');
-      socket.on('data', (chunk) => (received += chunk));
-      socket.on('close', () => resolve(received));
-      // The server may close while we are still writing a huge request: what it answered is what counts.
-      socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve(received) : reject(error)));
-      socket.write(request);
-    });
-    const [head, body] = raw.split('\r\n\r\n') as [string, string];
-    return { head, body: JSON.parse(body) };
-  }
-
   it('answers a 1 MB Authorization header on a real socket with 431 in the contract shape', async () => {
-    const { head, body } = await rawExchange(
+    const { head, body } = await exchangeUntilClosed(
+      port,
       `POST /embed/session HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: ${TEST_ORIGIN}\r\n` +
         `Authorization: Bearer ${'A'.repeat(1024 * 1024)}\r\nContent-Length: 0\r\n\r\n`,
     );
     assert.match(head, /^HTTP\/1\.1 431 /);
-    const { error } = body as { error: { code: string; message: string } };
+    const { error } = JSON.parse(body) as { error: { code: string; message: string } };
     assert.equal(error.code, 'headers_too_large');
     assert.match(error.message, /header/i);
   });
 
   it('answers a request the HTTP parser cannot read with 400 in the contract shape', async () => {
-    const { head, body } = await rawExchange('NOT AN HTTP REQUEST\r\n\r\n');
+    const { head, body } = await exchangeUntilClosed(port, 'NOT AN HTTP REQUEST\r\n\r\n');
     assert.match(head, /^HTTP\/1\.1 400 /);
-    assert.equal((body as { error: { code: string } }).error.code, 'invalid_request');
+    assert.equal((JSON.parse(body) as { error: { code: string } }).error.code, 'invalid_request');
   });
 
   it('answers a 1 MB bearer token that got past the HTTP parser with 401', async () => {

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { startProcessGroup } from './helpers/process-group.ts';
+import { startProcessGroup, type ProcessGroup } from './helpers/process-group.ts';
 import { freePort, REPO_ROOT } from './helpers/server-process.ts';
 
 /**
@@ -22,21 +22,11 @@ async function answers(url: string): Promise<boolean> {
   return response.ok;
 }
 
-/** True while any process of the group (start.mjs, a child it left behind, or theirs) is alive. */
-function groupAlive(groupId: number): boolean {
-  try {
-    process.kill(-groupId, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Waits a moment for the group to empty: tsx's esbuild helper leaves once its parent's pipe closes, just after it. */
-async function groupEmptied(groupId: number, withinMs = 3000): Promise<boolean> {
+async function groupEmptied(group: ProcessGroup, withinMs = 3000): Promise<boolean> {
   const deadline = Date.now() + withinMs;
-  while (groupAlive(groupId) && Date.now() < deadline) await new Promise((resume) => setTimeout(resume, 50));
-  return !groupAlive(groupId);
+  while (group.groupAlive() && Date.now() < deadline) await new Promise((resume) => setTimeout(resume, 50));
+  return !group.groupAlive();
 }
 
 function listGroup(groupId: number): string {
@@ -90,10 +80,9 @@ describe('npm start', { timeout: 150_000 }, () => {
       assert.ok(Date.now() - signalledAt < EXIT_WITHIN_MS);
       assert.deepEqual({ code, signal }, { code: 0, signal: null }, started.output());
       assert.match(started.output(), /shutting down: finishing in-flight requests/, 'the server was asked to stop gracefully');
-      const leftRunning = (await groupEmptied(child.pid!)) ? '' : listGroup(child.pid!);
+      const leftRunning = (await groupEmptied(started)) ? '' : listGroup(child.pid!);
       assert.equal(leftRunning, '', `processes npm start started are still running:\n${leftRunning}\n${started.output()}`);
     } finally {
-      if (groupAlive(child.pid!)) process.kill(-child.pid!, 'SIGKILL');
       await started.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -4,7 +4,12 @@ export interface ProcessGroup {
   child: ChildProcess;
   /** Everything the process printed so far. */
   output(): string;
-  /** SIGTERM to the whole group, SIGKILL after the grace period; resolves with the exit code once it exited. */
+  /** Whether any process of the group is alive: the one started, or a child that outlived it. */
+  groupAlive(): boolean;
+  /**
+   * SIGTERM to the whole group, SIGKILL after the grace period; resolves with the exit code once it exited. If it
+   * had already exited, whatever it left running in its group is killed.
+   */
   stop(): Promise<number | null>;
 }
 
@@ -22,7 +27,7 @@ export interface StartProcessGroupOptions {
   killAfterMs?: number;
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
+function killGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-child.pid!, signal);
     return true;
@@ -79,8 +84,12 @@ export async function startProcessGroup(options: StartProcessGroupOptions): Prom
     child,
     ready,
     output: () => output,
+    groupAlive: () => killGroup(child, 0),
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) {
+        killGroup(child, 'SIGKILL');
+        return child.exitCode;
+      }
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       if (!killGroup(child, 'SIGTERM')) return child.exitCode;
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), options.killAfterMs ?? 5000);

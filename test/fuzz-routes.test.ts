@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { ERROR_STATUS, type ErrorCode } from '../packages/server/src/errors.ts';
+import type { ErrorCode } from '../packages/server/src/errors.ts';
+import { assertErrorShape } from './helpers/error-shape.ts';
 import { registeredRoutes, type RegisteredRoute } from '../packages/server/test/helpers/routes.ts';
 import { createTestContext, TEST_ORIGIN, type TestContext } from '../packages/server/test/helpers/test-app.ts';
 
@@ -167,12 +168,8 @@ function assertAnswer(request: InjectOptions & { route: RegisteredRoute }, respo
     return;
   }
   assert.match(String(response.headers['content-type']), /^application\/json/, context);
-  const body = JSON.parse(response.body) as { error: { code: ErrorCode; message: string; details?: unknown } };
-  assert.deepEqual(Object.keys(body), ['error'], context);
-  for (const key of Object.keys(body.error)) assert.ok(['code', 'message', 'details'].includes(key), `error.${key} in ${context}`);
-  assert.equal(ERROR_STATUS[body.error.code], response.statusCode, `code and status disagree: ${context}`);
-  assert.ok(typeof body.error.message === 'string' && body.error.message.length > 0, context);
-  if (body.error.details !== undefined) assert.ok(Array.isArray(body.error.details), context);
+  const body: unknown = JSON.parse(response.body);
+  assertErrorShape(body, response.statusCode, context);
   const upstream = UPSTREAM_ROUTES.test(request.route.path) && UPSTREAM_CODES.has(body.error.code);
   assert.ok(response.statusCode < 500 || upstream, `5xx: ${context}`);
 }
